@@ -1,0 +1,61 @@
+/**
+ * argv → command → exit code. The only place that reads argv, sets the exit code or prints errors.
+ * Commands are imported lazily so the pre-commit path loads only what it needs.
+ */
+import { Command, CommanderError } from 'commander';
+import { isKnownError } from './errors.js';
+import { addReportOptions, type OutputOptions } from './output.js';
+
+const VERSION = '0.1.0';
+
+function buildProgram(run: (task: () => Promise<number>, debug: boolean) => Promise<void>): Command {
+  const program = new Command('leakproof')
+    .description('Find leaked API keys and secrets in files, staged changes and git history.')
+    .version(VERSION, '--version')
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: () => {} });
+
+  addReportOptions(
+    program
+      .command('scan')
+      .description('scan files and folders (default: the current folder; inside git, what git would see)')
+      .argument('[paths...]', 'files and folders to scan'),
+  ).action((paths: string[], options: OutputOptions) =>
+    run(async () => (await import('./commands/scan.js')).runScan(paths, options), options.debug === true),
+  );
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  let debug = argv.includes('--debug');
+  const program = buildProgram(async (task, wantsDebug) => {
+    debug = wantsDebug;
+    exitCode = await task();
+  });
+  try {
+    if (argv.length === 0) {
+      process.stdout.write(program.helpInformation());
+      return 0;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      process.stderr.write(`leakproof: ${error.message.replace(/^error: /, '')} (see leakproof --help)\n`);
+      return 2;
+    }
+    if (isKnownError(error)) {
+      for (const line of error.message.split('\n')) process.stderr.write(`leakproof: ${line}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`leakproof: internal error: ${message.split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,58 @@
+/** Shared by every command: report options, colour decision, writing the report. */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { UsageError } from './errors.js';
+
+export const FORMATS = ['text', 'json'] as const;
+
+export interface OutputOptions {
+  format: string;
+  output?: string;
+  showSecrets?: boolean;
+  color: boolean;
+  verbose?: boolean;
+  debug?: boolean;
+  config?: string;
+  maxFileSize?: string;
+}
+
+/** Options every scanning command has (scan, staged, history). */
+export function addReportOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-c, --config <file>', 'config file (default: .leakproof.yaml in the scan root)')
+    .option('--max-file-size <size>', 'skip files larger than this (e.g. 10MiB, 500KB)', '10MiB')
+    .option('--show-secrets', 'print secrets in full instead of redacting them')
+    .option('--no-color', 'no colours (also: NO_COLOR=1)')
+    .option('-v, --verbose', 'list skipped files and dropped findings')
+    .option('--debug', 'print stack traces for internal errors');
+}
+
+/** Fails early (exit 2) when `--output` cannot be written, before any scanning. */
+export function checkOutputPath(file: string | undefined): void {
+  if (file === undefined) return;
+  const abs = resolve(file);
+  if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`--output ${file}: is a directory`);
+  if (!existsSync(dirname(abs))) throw new UsageError(`--output ${file}: folder ${dirname(file)} does not exist`);
+}
+
+export function useColor(options: OutputOptions): boolean {
+  if (!options.color || options.output !== undefined) return false;
+  if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return process.stdout.isTTY === true;
+}
+
+export function writeReport(text: string, file: string | undefined): void {
+  if (file === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(resolve(file), text);
+  } catch (error) {
+    throw new UsageError(`--output ${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}

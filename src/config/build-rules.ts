@@ -1,0 +1,20 @@
+/**
+ * Build step: validates `rules/*.yaml` and writes them to `dist/rules.json`, so the CLI loads the
+ * rule catalogue without a YAML parser or schema validation at start-up.
+ */
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from './errors.js';
+import { BUILTIN_RULES_DIR, loadRuleDir } from './rules.js';
+
+try {
+  const defs = await loadRuleDir(BUILTIN_RULES_DIR);
+  const out = fileURLToPath(new URL('../rules.json', import.meta.url));
+  const portable = defs.map((d) => ({ ...d, source: `rules/${basename(d.source ?? '')}`, examples: undefined }));
+  writeFileSync(out, JSON.stringify(portable));
+  console.log(`leakproof: compiled ${defs.length} rules into dist/rules.json`);
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.lines.join('\n') : error);
+  process.exitCode = 1;
+}

@@ -1,0 +1,120 @@
+/**
+ * Finds and validates the user config, then compiles everything once: the rule set (built-in
+ * rules, extra rule folders, plugins; filtered and re-severitied) and the allow-list.
+ * Everything downstream receives compiled objects, never strings to re-validate per file.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { BUILTIN_CODE_RULES } from '../builtin/index.js';
+import { RuleSet } from '../detector/detector.js';
+import { compilePatternRule, type PatternRuleDef } from '../detector/pattern-rule.js';
+import type { AllowList } from '../filters/allowlist.js';
+import type { CodeRule } from '../plugins/api.js';
+import { ConfigError } from './errors.js';
+import { builtinRuleDefs, loadRuleDir } from './rules.js';
+import { configSchema, issueLines, parseSize, type UserConfig } from './schema.js';
+
+export const CONFIG_NAMES = ['.leakproof.yaml', '.leakproof.yml'];
+
+export interface LoadedConfig {
+  /** The config file used, if any. */
+  file?: string;
+  /** Folder that relative paths in the config are resolved against. */
+  baseDir: string;
+  config: UserConfig;
+}
+
+/** Reads `--config FILE`, or `.leakproof.yaml` in the scan root; no file means the defaults. */
+export async function loadConfig(root: string, explicitFile?: string): Promise<LoadedConfig> {
+  let file: string | undefined;
+  if (explicitFile !== undefined) {
+    file = resolve(explicitFile);
+    if (!existsSync(file)) throw new ConfigError(`config file ${explicitFile} does not exist`);
+    if (statSync(file).isDirectory()) throw new ConfigError(`config file ${explicitFile} is a directory`);
+  } else {
+    file = CONFIG_NAMES.map((n) => join(root, n)).find((f) => existsSync(f));
+  }
+  if (file === undefined) return { baseDir: root, config: {} };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`config file ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const { parse } = await import('yaml');
+  let data: unknown;
+  try {
+    data = parse(text) ?? {};
+  } catch (error) {
+    throw new ConfigError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const parsed = configSchema.safeParse(data);
+  if (!parsed.success) throw new ConfigError(issueLines(file, parsed.error));
+  return { file, baseDir: dirname(file), config: parsed.data };
+}
+
+export interface CompiledSettings {
+  ruleSet: RuleSet;
+  allow: AllowList;
+  maxFileSize?: number;
+  /** Every rule definition that is available (before enable/disable), by id. */
+  available: ReadonlyMap<string, CodeRule>;
+}
+
+/** All rules the run could use: built-in YAML rules, built-in code rules, extra folders, plugins. */
+async function availableRules(loaded: LoadedConfig): Promise<Map<string, CodeRule>> {
+  const defs: PatternRuleDef[] = await builtinRuleDefs();
+  for (const dir of loaded.config.rules?.dirs ?? []) defs.push(...(await loadRuleDir(resolve(loaded.baseDir, dir))));
+  const rules = new Map<string, CodeRule>();
+  for (const def of defs) {
+    if (rules.has(def.id)) throw new ConfigError(`${def.source}: rule ${def.id}: field id: duplicate rule id`);
+    rules.set(def.id, compilePatternRule(def));
+  }
+  for (const [id, rule] of Object.entries(BUILTIN_CODE_RULES)) rules.set(id, rule);
+  if (loaded.config.plugins?.length) {
+    const { loadPlugins } = await import('../plugins/load.js');
+    for (const [id, rule] of await loadPlugins(loaded.config.plugins, loaded.baseDir)) {
+      if (rules.has(id)) throw new ConfigError(`plugins: rule id ${id} is defined twice`);
+      rules.set(id, rule);
+    }
+  }
+  return rules;
+}
+
+export async function compileSettings(loaded: LoadedConfig, cwd: string): Promise<CompiledSettings> {
+  const where = loaded.file ?? 'config';
+  const available = await availableRules(loaded);
+  const { disable = [], only, severity = {} } = loaded.config.rules ?? {};
+  const unknown = (field: string, ids: readonly string[]): string[] =>
+    ids.flatMap((id, i) => (available.has(id) ? [] : [`${where}: ${field}${field.endsWith('severity') ? `.${id}` : `[${i}]`}: unknown rule "${id}"`]));
+  const problems = [...unknown('rules.disable', disable), ...unknown('rules.only', only ?? []), ...unknown('rules.severity', Object.keys(severity))];
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const selected = new Map<string, CodeRule>();
+  for (const [id, rule] of available) {
+    if (only && !only.includes(id)) continue;
+    if (disable.includes(id)) continue;
+    selected.set(id, rule);
+  }
+  if (selected.size === 0) throw new ConfigError(`${where}: rules: the config leaves no rule active, so nothing would be checked`);
+
+  const allow = loaded.config.allow ?? {};
+  const regexes = (allow.regexes ?? []).map((source, i) => {
+    try {
+      return new RegExp(source);
+    } catch (error) {
+      throw new ConfigError(`${where}: allow.regexes[${i}]: invalid regex: ${(error as Error).message}`);
+    }
+  });
+  let maxFileSize: number | undefined;
+  if (loaded.config.maxFileSize !== undefined) {
+    maxFileSize = parseSize(loaded.config.maxFileSize);
+    if (maxFileSize === undefined) throw new ConfigError(`${where}: maxFileSize: expected a size such as 10MiB`);
+  }
+  return {
+    ruleSet: new RuleSet(selected, { cwd, severity }),
+    allow: { paths: allow.paths ?? [], regexes, stopwords: (allow.stopwords ?? []).map((s) => s.toLowerCase()) },
+    maxFileSize,
+    available,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Reads declarative rule files into validated definitions. The built-in `rules/*.yaml` are
+ * precompiled to `dist/rules.json` at build time (no YAML parser on the pre-commit path); user
+ * rule folders are parsed and validated at load time.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PatternRuleDef } from '../detector/pattern-rule.js';
+import { compilePatternRule, RuleDefinitionError } from '../detector/pattern-rule.js';
+import { ConfigError } from './errors.js';
+import { issueLines, ruleFileSchema } from './schema.js';
+
+/** The package's own `rules/` folder (same relative place from src/ and dist/). */
+export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
+const PRECOMPILED = fileURLToPath(new URL('../rules.json', import.meta.url));
+
+export function parseRuleFile(text: string, file: string, parseYaml: (text: string) => unknown): PatternRuleDef[] {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: invalid YAML: ${firstLine((error as Error).message)}`);
+  }
+  const parsed = ruleFileSchema.safeParse(data);
+  if (!parsed.success) throw new ConfigError(issueLines(file, parsed.error));
+  const defs: PatternRuleDef[] = parsed.data.rules.map((rule) => ({
+    ...rule,
+    provider: parsed.data.provider,
+    remediation: rule.remediation ?? parsed.data.remediation,
+    source: file,
+  }));
+  const problems: string[] = [];
+  for (const def of defs) {
+    try {
+      compilePatternRule(def);
+      checkSecretGroup(def);
+    } catch (error) {
+      if (error instanceof RuleDefinitionError) problems.push(error.message);
+      else throw error;
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return defs;
+}
+
+function checkSecretGroup(def: PatternRuleDef): void {
+  const groupCount = new RegExp(`${def.regex}|`, def.flags?.replace(/[gd]/g, '')).exec('')!.length - 1;
+  const wanted = def.secretGroup === undefined ? (groupCount > 0 ? [1] : [0]) : Array.isArray(def.secretGroup) ? def.secretGroup : [def.secretGroup];
+  for (const group of wanted) {
+    const ok = typeof group === 'number' ? group <= groupCount : def.regex.includes(`(?<${group}>`);
+    if (!ok) throw new RuleDefinitionError(`${def.source}: rule ${def.id}: field secretGroup: the regex has no group ${group}`);
+  }
+  if (def.secretGroup === undefined && groupCount === 0) def.secretGroup = 0;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0];
+}
+
+/** All `*.yaml`/`*.yml` rule files of a folder, sorted by name. */
+export async function loadRuleDir(dir: string): Promise<PatternRuleDef[]> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch {
+    throw new ConfigError(`rule folder ${dir}: cannot be read`);
+  }
+  const { parse } = await import('yaml');
+  const defs: PatternRuleDef[] = [];
+  const problems: string[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    try {
+      defs.push(...parseRuleFile(readFileSync(file, 'utf8'), file, parse));
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(...error.lines);
+      else throw error;
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return defs;
+}
+
+/** The built-in declarative rules: precompiled JSON when built, else the YAML files. */
+export async function builtinRuleDefs(): Promise<PatternRuleDef[]> {
+  if (existsSync(PRECOMPILED)) return JSON.parse(readFileSync(PRECOMPILED, 'utf8')) as PatternRuleDef[];
+  const defs = await loadRuleDir(BUILTIN_RULES_DIR);
+  return defs.map((d) => ({ ...d, source: `rules/${basename(d.source ?? '')}` }));
+}

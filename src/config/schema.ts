@@ -1,0 +1,93 @@
+/**
+ * One schema module for rule files and the user config. Validation errors become one line each,
+ * naming the file and the field (`.leakproof.yaml: allow.paths[0]: expected string`).
+ */
+import { z } from 'zod';
+import { SEVERITIES, type Severity } from '../plugins/api.js';
+
+const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
+const stringList = z.array(z.string());
+
+export const ruleDefSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/, 'rule ids are lowercase words joined by "-"'),
+    description: z.string().min(1),
+    severity: severity.default('high'),
+    keywords: z.array(z.string().min(2, 'keywords must be at least 2 characters')),
+    regex: z.string().min(1),
+    flags: z.string().regex(/^[imsu]*$/, 'allowed flags: i, m, s, u').optional(),
+    secretGroup: z.union([z.number().int().min(0), z.string(), z.array(z.union([z.number().int().min(0), z.string()])).min(1)]).optional(),
+    entropy: z.number().min(0).max(8).optional(),
+    checks: stringList.optional(),
+    specificity: z.enum(['provider', 'generic']).optional(),
+    allow: z.object({ stopwords: stringList.optional(), regexes: stringList.optional(), paths: stringList.optional() }).strict().optional(),
+    remediation: z.string().optional(),
+    examples: z.object({ positive: stringList.default([]), negative: stringList.default([]) }).strict().optional(),
+  })
+  .strict();
+
+export const ruleFileSchema = z
+  .object({
+    provider: z.string().min(1),
+    /** Shared remediation for the file's rules (a rule's own `remediation` wins). */
+    remediation: z.string().optional(),
+    rules: z.array(ruleDefSchema).min(1),
+  })
+  .strict();
+
+export type RuleFile = z.infer<typeof ruleFileSchema>;
+
+export const configSchema = z
+  .object({
+    rules: z
+      .object({
+        /** Rule ids to turn off. */
+        disable: stringList.optional(),
+        /** Run only these rule ids. */
+        only: stringList.optional(),
+        /** Severity overrides by rule id. */
+        severity: z.record(severity).optional(),
+        /** Extra folders of rule files (same format as `rules/`), relative to the config file. */
+        dirs: stringList.optional(),
+      })
+      .strict()
+      .optional(),
+    /** Plugin modules: package names or paths relative to the config file. */
+    plugins: stringList.optional(),
+    allow: z
+      .object({
+        /** picomatch globs, relative to the scan root. */
+        paths: stringList.optional(),
+        /** Regexes tested against the secret. */
+        regexes: stringList.optional(),
+        /** Case-insensitive words; a secret containing one is dropped. */
+        stopwords: stringList.optional(),
+      })
+      .strict()
+      .optional(),
+    /** Files larger than this are skipped (and counted): bytes, or "10MiB", "500KB". */
+    maxFileSize: z.union([z.number().int().positive(), z.string()]).optional(),
+  })
+  .strict();
+
+export type UserConfig = z.infer<typeof configSchema>;
+
+/** Formats zod issues as one line each: `<file>: <field>: <problem>`. */
+export function issueLines(file: string, error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const field = issue.path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : String(part)), '');
+    let problem = issue.message;
+    if (issue.code === 'unrecognized_keys') problem = `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return `${file}: ${field || '(top level)'}: ${problem}`;
+  });
+}
+
+/** Parses `10MiB`, `500KB`, `2mb`, `1048576` into bytes. */
+export function parseSize(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? Math.floor(value) : undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?\s*$/i.exec(value);
+  if (!m) return undefined;
+  const units: Record<string, number> = { b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3 };
+  const bytes = Math.floor(Number(m[1]) * units[(m[2] ?? 'b').toLowerCase()]);
+  return bytes > 0 ? bytes : undefined;
+}

@@ -1,0 +1,153 @@
+/**
+ * The detector: (Fragment, RuleSet) → Findings. Pure: no file system, no git.
+ * The prefilter picks the rules whose keywords occur in the fragment, their handlers run on the
+ * whole fragment (no per-line work), and line/column are computed only for what they report.
+ */
+import type { CodeRule, FragmentReport, ProjectReport, Project, RuleHandlers, Severity, Specificity } from '../plugins/api.js';
+import type { Fragment } from '../sources/fragment.js';
+import { fingerprintOf, type Finding } from '../findings/finding.js';
+import { Prefilter } from './prefilter.js';
+import { LineIndex } from './location.js';
+
+/** A rule ready to run: its id, resolved meta and its handlers (created once per run). */
+export interface ActiveRule {
+  id: string;
+  description: string;
+  provider: string;
+  severity: Severity;
+  keywords: readonly string[];
+  specificity: Specificity;
+  remediation?: string;
+  messages: Record<string, string>;
+  handlers: RuleHandlers;
+}
+
+export interface RuleSetOptions {
+  cwd: string;
+  /** Severity overrides by rule id. */
+  severity?: Record<string, Severity>;
+  options?: Record<string, Record<string, unknown>>;
+}
+
+export class RuleSet {
+  readonly rules: readonly ActiveRule[];
+  private readonly fragmentRules: readonly ActiveRule[];
+  private readonly prefilter: Prefilter;
+
+  constructor(rules: ReadonlyMap<string, CodeRule>, settings: RuleSetOptions) {
+    const active: ActiveRule[] = [];
+    for (const [id, rule] of rules) {
+      const handlers = rule.create({ id, options: settings.options?.[id] ?? {}, cwd: settings.cwd });
+      active.push({
+        id,
+        description: rule.meta.description,
+        provider: rule.meta.provider ?? id.split(/[-/]/)[0],
+        severity: settings.severity?.[id] ?? rule.meta.severity ?? 'high',
+        keywords: rule.meta.keywords ?? [],
+        specificity: rule.meta.specificity ?? 'provider',
+        remediation: rule.meta.remediation,
+        messages: rule.meta.messages ?? {},
+        handlers,
+      });
+    }
+    this.rules = active;
+    this.fragmentRules = active.filter((r) => r.handlers.fragment);
+    this.prefilter = new Prefilter(this.fragmentRules.map((r) => r.keywords));
+  }
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  get projectRules(): readonly ActiveRule[] {
+    return this.rules.filter((r) => r.handlers.project);
+  }
+
+  /**
+   * Runs the fragment rules on one fragment. `usePrefilter: false` runs every rule (the tests
+   * check that both give the same findings).
+   */
+  detect(fragment: Fragment, usePrefilter = true): Finding[] {
+    const candidates = usePrefilter ? this.prefilter.candidates(fragment.text).map((i) => this.fragmentRules[i]) : this.fragmentRules;
+    if (candidates.length === 0) return [];
+    const lines = new LineIndex(fragment.text, fragment.startLine);
+    const found: { rule: ActiveRule; finding: Finding; start: number; end: number }[] = [];
+    for (const rule of candidates) {
+      const seen = new Set<string>();
+      const report = (descriptor: FragmentReport): void => {
+        const [start, end] = descriptor.secretRange ?? descriptor.range;
+        const key = `${start}:${end}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        const secret = fragment.text.slice(start, end);
+        const from = lines.position(start);
+        const to = lines.position(Math.max(start, end - 1));
+        found.push({
+          rule,
+          start,
+          end,
+          finding: {
+            ruleId: rule.id,
+            severity: rule.severity,
+            message: messageOf(rule, descriptor),
+            path: fragment.path,
+            line: from.line,
+            column: from.column,
+            endLine: to.line,
+            endColumn: to.column + 1,
+            secret,
+            lineText: lines.lineText(start),
+            fingerprint: fingerprintOf(rule.id, secret, fragment.path),
+            origin: fragment.origin,
+            commit: fragment.commit,
+            blob: fragment.blob,
+          },
+        });
+      };
+      rule.handlers.fragment!(fragment, { id: rule.id, options: {}, cwd: '', report });
+    }
+    return dropGenericOverlaps(found);
+  }
+
+  /** Runs the project rules (checks on the file set and git facts). */
+  async detectProject(project: Project): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    for (const rule of this.projectRules) {
+      const report = (descriptor: ProjectReport): void => {
+        findings.push({
+          ruleId: rule.id,
+          severity: rule.severity,
+          message: messageOf(rule, descriptor),
+          path: descriptor.path,
+          line: descriptor.line ?? 1,
+          column: 1,
+          endLine: descriptor.line ?? 1,
+          endColumn: 1,
+          secret: '',
+          lineText: '',
+          fingerprint: fingerprintOf(rule.id, '', descriptor.path),
+          origin: 'directory',
+        });
+      };
+      await rule.handlers.project!(project, { id: rule.id, options: {}, cwd: project.root, report });
+    }
+    return findings;
+  }
+}
+
+function messageOf(rule: ActiveRule, descriptor: FragmentReport | ProjectReport): string {
+  let template = descriptor.message ?? (descriptor.messageId ? rule.messages[descriptor.messageId] : undefined) ?? rule.description;
+  if (descriptor.data) {
+    template = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in descriptor.data! ? String(descriptor.data![key]) : whole));
+  }
+  return template;
+}
+
+/** When a provider rule and a generic rule hit the same secret, only the provider finding stays. */
+function dropGenericOverlaps(found: { rule: ActiveRule; finding: Finding; start: number; end: number }[]): Finding[] {
+  if (found.length < 2) return found.map((f) => f.finding);
+  const provider = found.filter((f) => f.rule.specificity === 'provider');
+  return found
+    .filter((f) => f.rule.specificity === 'provider' || !provider.some((p) => p.start < f.end && f.start < p.end))
+    .map((f) => f.finding);
+}

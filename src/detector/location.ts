@@ -1,0 +1,50 @@
+/** Offset → line/column, computed only when a rule reports something (never per line in the hot loop). */
+export class LineIndex {
+  private starts: number[] | undefined;
+  constructor(
+    private readonly text: string,
+    private readonly startLine: number,
+  ) {}
+
+  private lineStarts(): number[] {
+    if (this.starts === undefined) {
+      const starts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+
+  /** 0-based index of the line holding `offset`. */
+  private lineAt(offset: number): number {
+    const starts = this.lineStarts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** 1-based line and column of `offset`. */
+  position(offset: number): { line: number; column: number } {
+    const idx = this.lineAt(offset);
+    return { line: this.startLine + idx, column: offset - this.lineStarts()[idx] + 1 };
+  }
+
+  /** The text of the line holding `offset`, without its line ending, cut to `max` chars around it. */
+  lineText(offset: number, max = 2000): string {
+    const starts = this.lineStarts();
+    const idx = this.lineAt(offset);
+    let start = starts[idx];
+    let end = idx + 1 < starts.length ? starts[idx + 1] - 1 : this.text.length;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    if (end - start > max) {
+      start = Math.max(start, offset - max / 2);
+      end = Math.min(end, start + max);
+    }
+    return this.text.slice(start, end);
+  }
+}

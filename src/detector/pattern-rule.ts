@@ -1,0 +1,102 @@
+/**
+ * Turns a declarative rule (from `rules/*.yaml` or a user's rule folder) into the common code-rule
+ * shape, so the detector sees one kind of rule.
+ */
+import picomatch from 'picomatch';
+import type { CodeRule, Severity, Specificity } from '../plugins/api.js';
+import { shannonEntropy } from './entropy.js';
+import { isPlaceholder, SECRET_CHECKS, type SecretCheck } from './secret-checks.js';
+
+export interface RuleExamples {
+  positive?: string[];
+  negative?: string[];
+}
+
+export interface PatternRuleDef {
+  id: string;
+  description: string;
+  provider: string;
+  severity: Severity;
+  keywords: string[];
+  regex: string;
+  /** Extra regex flags (`i`, `s`, `m`); `g` and `d` are always on. */
+  flags?: string;
+  /** The capture group holding the secret: a number or name, or a list (the first that matched). */
+  secretGroup?: number | string | (number | string)[];
+  /** Minimum Shannon entropy (bits per char) of the secret. */
+  entropy?: number;
+  /** Named checks from `SECRET_CHECKS` the secret must pass. */
+  checks?: string[];
+  specificity?: Specificity;
+  allow?: { stopwords?: string[]; regexes?: string[]; paths?: string[] };
+  remediation?: string;
+  examples?: RuleExamples;
+  /** Where the rule was loaded from, for error messages. */
+  source?: string;
+}
+
+export class RuleDefinitionError extends Error {}
+
+function compileRegex(source: string, flags: string, where: string): RegExp {
+  try {
+    return new RegExp(source, flags);
+  } catch (error) {
+    throw new RuleDefinitionError(`${where}: invalid regex: ${(error as Error).message}`);
+  }
+}
+
+export function compilePatternRule(def: PatternRuleDef): CodeRule {
+  const where = `${def.source ?? 'rule'}: rule ${def.id}`;
+  const extraFlags = (def.flags ?? '').replace(/[gd]/g, '');
+  const regex = compileRegex(def.regex, `gd${extraFlags}`, `${where}: field regex`);
+  const groups = def.secretGroup === undefined ? [1] : Array.isArray(def.secretGroup) ? def.secretGroup : [def.secretGroup];
+  const checks: SecretCheck[] = (def.checks ?? []).map((name) => {
+    const check = SECRET_CHECKS[name];
+    if (!check) throw new RuleDefinitionError(`${where}: field checks: unknown check "${name}" (known: ${Object.keys(SECRET_CHECKS).join(', ')})`);
+    return check;
+  });
+  const stopwords = (def.allow?.stopwords ?? []).map((s) => s.toLowerCase());
+  const allowRegexes = (def.allow?.regexes ?? []).map((r, i) => compileRegex(r, '', `${where}: field allow.regexes[${i}]`));
+  const allowPath = def.allow?.paths?.length ? picomatch(def.allow.paths, { dot: true }) : undefined;
+
+  return {
+    meta: {
+      description: def.description,
+      provider: def.provider,
+      severity: def.severity,
+      keywords: def.keywords.map((k) => k.toLowerCase()),
+      specificity: def.specificity ?? 'provider',
+      remediation: def.remediation,
+    },
+    create: () => ({
+      fragment(fragment, context) {
+        if (allowPath?.(fragment.path)) return;
+        for (const match of fragment.text.matchAll(regex)) {
+          const indices = match.indices!;
+          let secretRange: [number, number] | undefined;
+          for (const group of groups) {
+            const span = typeof group === 'number' ? indices[group] : indices.groups?.[group];
+            if (span) {
+              secretRange = [span[0], span[1]];
+              break;
+            }
+          }
+          if (!secretRange) {
+            const whole = indices[0];
+            secretRange = [whole[0], whole[1]];
+          }
+          const secret = fragment.text.slice(secretRange[0], secretRange[1]);
+          if (secret.length === 0) continue;
+          if (isPlaceholder(secret)) continue;
+          if (def.entropy !== undefined && shannonEntropy(secret) < def.entropy) continue;
+          const lower = secret.toLowerCase();
+          if (stopwords.some((w) => lower.includes(w))) continue;
+          if (allowRegexes.some((r) => r.test(secret))) continue;
+          const input = { secret, groups: { ...match.groups } };
+          if (!checks.every((check) => check(input))) continue;
+          context.report({ range: [indices[0][0], indices[0][1]], secretRange });
+        }
+      },
+    }),
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * Checks a candidate secret must pass before it becomes a finding. Rules name the checks they
+ * want (`checks: [generic-value]`); the placeholder check applies to every declarative rule.
+ * This is where precision is won: each check names the false positive it exists for.
+ */
+import { shannonEntropy } from './entropy.js';
+
+export interface CheckInput {
+  secret: string;
+  /** Named capture groups of the match (e.g. `name` for the assigned variable). */
+  groups: Record<string, string | undefined>;
+}
+/** Returns true when the candidate is kept. */
+export type SecretCheck = (input: CheckInput) => boolean;
+
+const PLACEHOLDER_MARKERS = [
+  'example', 'placeholder', 'xxxx', 'your_', 'your-', 'yourkey', 'yourtoken', 'yoursecret', 'yourpass',
+  'dummy', 'sample', 'changeme', 'change_me', 'change-me', 'changethis', 'redacted', 'replace_me', 'replaceme',
+  'insert_', 'insert-', 'todo', 'fixme', '${', '{{', '}}', '<', '>', '%s', '%(', '...', '***', '•',
+  '_here', '-here', 'notreal', 'not_real', 'not-real', 'fake_', 'fake-', 'lorem', 'ipsum',
+];
+const SEQUENCES = ['0123456789', '123456789', 'abcdefghij', 'abcdefgh', 'qwertyuiop', 'asdfghjkl'];
+
+/** Documentation placeholders: `re_xxxxxxxxx`, `<your-key>`, `${TOKEN}`, `12345678…`, `aaaaaaaa`. */
+export function isPlaceholder(secret: string): boolean {
+  const lower = secret.toLowerCase();
+  if (PLACEHOLDER_MARKERS.some((m) => lower.includes(m))) return true;
+  if (SEQUENCES.some((s) => lower.includes(s))) return true;
+  if (/(.)\1{5,}/.test(secret)) return true; // a run of six identical characters
+  const distinct = new Set(lower).size;
+  return distinct <= 3 && secret.length >= 6;
+}
+
+const HEX_NAME_HINT = /sha|commit|hash|checksum|digest|etag|revision|rev|integrity|fingerprint/i;
+
+/** Words in a variable name that mean "this is not a secret" even next to `key`/`token`. */
+const NON_SECRET_NAME_WORDS = new Set([
+  'public', 'publishable', 'pub', 'primary', 'foreign', 'sort', 'partition', 'cache', 'idempotency', 'id', 'ids',
+  'type', 'types', 'name', 'names', 'url', 'uri', 'path', 'file', 'filename', 'dir', 'length', 'len', 'size',
+  'count', 'max', 'min', 'limit', 'expiry', 'expires', 'expiration', 'ttl', 'timeout', 'field', 'fields', 'header',
+  'param', 'prefix', 'suffix', 'format', 'hint', 'label', 'placeholder', 'pattern', 'regex', 'policy', 'input',
+  'mode', 'env', 'var', 'variable', 'location', 'endpoint', 'lifetime', 'validity', 'index', 'column', 'hash',
+  'template', 'store', 'manager', 'provider', 'service', 'strategy', 'hook', 'event', 'events', 'reset', 'confirm',
+  'confirmation', 'error', 'errors', 'message', 'strength', 'rule', 'rules', 'required', 'enabled', 'disabled',
+  'visible', 'visibility', 'toggle', 'show', 'hide', 'input', 'form', 'modal', 'dialog', 'link', 'route', 'schema',
+  'generator', 'encoding', 'algorithm', 'alg', 'version', 'usage', 'scope', 'scopes', 'audience', 'issuer',
+]);
+const SECRET_NAME_WORDS = new Set([
+  'secret', 'secrets', 'password', 'passwd', 'pwd', 'pass', 'passphrase', 'token', 'apikey', 'key', 'credential',
+  'credentials', 'auth', 'bearer', 'privatekey', 'secretkey', 'accesskey', 'signingkey', 'masterkey', 'clientsecret',
+]);
+
+/** Splits `fooBarKey`, `FOO_BAR_KEY`, `foo-bar.key` into lowercase words. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+/** Is this variable name one a secret is assigned to? (`apiKey`, `DB_PASSWORD`; not `publicKey`, `keyboard`). */
+export function isSecretName(name: string): boolean {
+  const words = nameWords(name);
+  if (words.some((w) => NON_SECRET_NAME_WORDS.has(w))) return false;
+  const joined = words.join('');
+  if (words.some((w) => SECRET_NAME_WORDS.has(w))) return true;
+  return /apikey|secretkey|accesskey|privatekey|authkey|password|passwd|secret|token/.test(joined);
+}
+
+/** A small list of words that make up placeholder and identifier-like values. */
+const COMMON_WORDS = new Set(
+  (
+    'the and for with from this that your you our api key keys secret secrets token tokens password passwords pass ' +
+    'admin user users root default value values test testing tests prod production dev development staging local ' +
+    'localhost config settings server client database mysql postgres redis mongo app application service my new ' +
+    'old temp tmp demo example sample dummy fake mock foo bar baz qux hello world string text data info access ' +
+    'auth login logout session cookie private public master main true false null none empty change changeme ' +
+    'replace insert here there set get put post enter write read only none some any name host port http https ' +
+    'web site page home project account email mail send sender note notes super strong weak simple secure ' +
+    'insecure welcome letmein qwerty monkey dragon sunshine princess football baseball shadow trustno one two ' +
+    'three four five six seven eight nine ten abc xyz live stage beta alpha release build deploy version ' +
+    'internal external service default generated random unique valid invalid missing required optional'
+  ).split(' '),
+);
+
+/** Fraction of the letters in `value` that belong to common words of 3+ letters. */
+function wordCoverage(value: string): number {
+  const runs = value
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter((r) => r.length > 0);
+  let letters = 0;
+  let covered = 0;
+  for (const run of runs) {
+    letters += run.length;
+    // Greedy longest-match segmentation into known words.
+    let i = 0;
+    while (i < run.length) {
+      let matched = 0;
+      for (let len = Math.min(12, run.length - i); len >= 3; len--) {
+        if (COMMON_WORDS.has(run.slice(i, i + len))) {
+          matched = len;
+          break;
+        }
+      }
+      if (matched > 0) {
+        covered += matched;
+        i += matched;
+      } else i++;
+    }
+  }
+  return letters === 0 ? 0 : covered / letters;
+}
+
+function charClasses(value: string): number {
+  let classes = 0;
+  if (/[a-z]/.test(value)) classes++;
+  if (/[A-Z]/.test(value)) classes++;
+  if (/[0-9]/.test(value)) classes++;
+  if (/[^A-Za-z0-9]/.test(value)) classes++;
+  return classes;
+}
+
+/** Base64 that decodes to plain words (`aGVsbG8gd29ybGQ=`) is text, not a key; `user:pass` is a credential. */
+function isBase64OfPlainText(value: string): boolean {
+  if (value.length < 12 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  if (decoded.includes(':')) return false;
+  const plain = decoded.replace(/[A-Za-z ,.'!?-]/g, '');
+  return plain.length <= decoded.length * 0.05 && / /.test(decoded);
+}
+
+export type GenericVerdict = { random: true } | { random: false; reason: string };
+
+/**
+ * Does `value`, assigned to `name`, look like a real hard-coded secret? Stricter than entropy alone:
+ * character-class mix, word coverage and the usual look-alikes (references, paths, URLs, hashes, ids).
+ */
+export function judgeGenericValue(value: string, name = ''): GenericVerdict {
+  const no = (reason: string): GenericVerdict => ({ random: false, reason });
+  if (value.length < 8) return no('too short');
+  if (/\s/.test(value)) return no('contains whitespace');
+  if (isPlaceholder(value)) return no('placeholder');
+  if (/^\$|\$\{|\$\(|%\(|\{\{|^%[A-Z_]+%$|^@|process\.env|import\.meta\.env|os\.environ|getenv|ENV\[|^env\(|System\.getenv/i.test(value))
+    return no('variable reference');
+  if (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+(\(\))?$/.test(value)) return no('member expression');
+  if (/[()]/.test(value) && /^[\w$.]+\(/.test(value)) return no('function call');
+  if (/^[[({<]|[\])}]$/.test(value)) return no('code expression');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return no('URL');
+  if (/^(\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || /^[\w.-]+(\/[\w.-]+){2,}\/?$/.test(value)) return no('file path');
+  if (/^sha(1|256|384|512)-[A-Za-z0-9+/=]+$/.test(value)) return no('integrity hash');
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return no('UUID');
+  if (/^[0-9a-f]+$/i.test(value) && HEX_NAME_HINT.test(name)) return no('hash value');
+  if (/^[0-9a-f]{40}$/.test(value) && /commit|sha|rev/i.test(name)) return no('git SHA');
+  if (/^[\d.:\-_/]+$/.test(value)) return no('numeric');
+  if (/^[A-Za-z]+([_-][A-Za-z]+)*$/.test(value) && value.length < 24) return no('identifier');
+  if (/^[a-z]{2,}(?:[A-Z][a-z]{2,})+[0-9]{0,2}$/.test(value) || /^(?:[A-Z][a-z]{2,}){2,}[0-9]{0,2}$/.test(value)) return no('camelCase identifier');
+  if (/^[A-Z0-9]+(_[A-Z0-9]+)+$/.test(value) && !/\d{3}/.test(value)) return no('constant name');
+  if (/^[\w-]+\.(js|ts|json|ya?ml|txt|pem|key|crt|png|jpg|html|css|md|env|sh|py)$/i.test(value)) return no('file name');
+  if (isBase64OfPlainText(value)) return no('base64 of plain text');
+  const classes = charClasses(value);
+  if (classes < 2) {
+    // A single class (all lowercase letters, all digits, …) is random only if long and entropic.
+    if (value.length < 20 || /^[a-z]+$/.test(value) || /^[A-Z]+$/.test(value)) return no('single character class');
+  }
+  const entropy = shannonEntropy(value);
+  const floor = value.length >= 20 ? 3.5 : value.length >= 12 ? 3.0 : 2.6;
+  if (entropy < floor) return no('low entropy');
+  if (wordCoverage(value) > 0.5) return no('made of words');
+  return { random: true };
+}
+
+/** GitHub tokens end in a base62 CRC32 of the rest of the token (a typo-detection checksum). */
+export function githubChecksumValid(token: string): boolean {
+  const m = /^(gh[pousr]_)([A-Za-z0-9]{30})([A-Za-z0-9]{6})$/.exec(token);
+  if (!m) return true; // fine-grained PATs (github_pat_) have no documented checksum
+  return toBase62(crc32(m[2]), 6) === m[3];
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+export function toBase62(value: number, width: number): string {
+  let out = '';
+  let n = value >>> 0;
+  while (n > 0) {
+    out = BASE62[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out.padStart(width, '0');
+}
+
+let crcTable: Int32Array | undefined;
+export function crc32(text: string): number {
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c;
+    }
+  }
+  let crc = -1;
+  for (let i = 0; i < text.length; i++) crc = crcTable[(crc ^ text.charCodeAt(i)) & 0xff] ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+
+/** Named checks a declarative rule may list under `checks:`. */
+export const SECRET_CHECKS: Record<string, SecretCheck> = {
+  'generic-value': ({ secret, groups }) => {
+    const name = groups.name ?? '';
+    if (name && !isSecretName(name)) return false;
+    return judgeGenericValue(secret, name).random;
+  },
+  'github-checksum': ({ secret }) => githubChecksumValid(secret),
+};

@@ -1,0 +1,61 @@
+import { createColors } from 'picocolors';
+import type { Severity } from '../plugins/api.js';
+import type { Reporter } from './types.js';
+
+const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Human output: grouped by file, `path:line:col`, the masked line, remediation once per rule, a summary. */
+export const textReporter: Reporter = ({ findings, stats, skipped, rules, color, verbose, notes }) => {
+  const c = createColors(color);
+  const paint: Record<Severity, (s: string) => string> = { critical: c.red, high: c.red, medium: c.yellow, low: c.cyan, info: c.dim };
+  const lines: string[] = [];
+  const byFile = new Map<string, typeof findings>();
+  for (const f of findings) {
+    const list = byFile.get(f.file) ?? [];
+    list.push(f);
+    byFile.set(f.file, list);
+  }
+  for (const [file, list] of byFile) {
+    lines.push(c.underline(c.bold(file)));
+    for (const f of list) {
+      const where = `${file}:${f.line}:${f.column}`;
+      const commit = f.commit ? `  ${c.dim(`${f.commit.sha.slice(0, 8)} ${f.commit.date.slice(0, 10)}`)}` : '';
+      const head = f.presentAtHead === undefined ? '' : f.presentAtHead ? c.red('  still at HEAD') : c.dim('  removed since');
+      lines.push(`  ${where}  ${paint[f.severity](f.severity)}  ${c.bold(f.ruleId)}  ${f.message}${commit}${head}`);
+      if (f.snippet.trim().length > 0) lines.push(`    ${c.dim('│')} ${f.snippet.trim()}`);
+    }
+    lines.push('');
+  }
+  const ruleById = new Map(rules.map((r) => [r.id, r]));
+  const fixes = [...new Set(findings.map((f) => f.ruleId))].map((id) => ruleById.get(id)).filter((r) => r?.remediation);
+  if (fixes.length > 0) {
+    lines.push(c.bold('How to fix'));
+    for (const rule of fixes) lines.push(`  ${c.bold(rule!.id)}: ${rule!.remediation!.trim().replace(/\s*\n\s*/g, ' ')}`);
+    lines.push('');
+  }
+  if (verbose && skipped.length > 0) {
+    lines.push(c.bold('Skipped'));
+    for (const s of skipped) lines.push(`  ${s.path}  ${c.dim(s.reason)}`);
+    lines.push('');
+  }
+  for (const note of notes ?? []) lines.push(note);
+  const counts = ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const files = byFile.size;
+  const head =
+    findings.length === 0
+      ? c.green('No secrets found')
+      : `${c.bold(plural(findings.length, 'secret'))} in ${plural(files, 'file')} (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})`;
+  const skippedText = stats.filesSkipped > 0 ? ` · ${plural(stats.filesSkipped, 'file')} skipped${verbose ? '' : ' (--verbose lists them)'}` : '';
+  lines.push(`${head} · ${plural(stats.filesScanned, 'file')} · ${formatBytes(stats.bytesScanned)} · ${(stats.durationMs / 1000).toFixed(2)} s${skippedText}`);
+  return `${lines.join('\n')}\n`;
+};

@@ -1,0 +1,34 @@
+import type { ReportedFinding } from '../findings/finding.js';
+import type { Severity } from '../plugins/api.js';
+
+export interface RuleInfo {
+  id: string;
+  description: string;
+  provider: string;
+  severity: Severity;
+  remediation?: string;
+}
+
+export interface ReportStats {
+  filesScanned: number;
+  bytesScanned: number;
+  filesSkipped: number;
+  durationMs: number;
+}
+
+/** Everything a reporter gets: redacted findings only (the raw secret never reaches a reporter unless `--show-secrets`). */
+export interface ReportInput {
+  command: string;
+  findings: ReportedFinding[];
+  stats: ReportStats;
+  /** Skipped files with reasons (listed by the text reporter with `--verbose`). */
+  skipped: { path: string; reason: string }[];
+  /** The active rules, for rule metadata and remediation. */
+  rules: RuleInfo[];
+  color: boolean;
+  verbose: boolean;
+  /** Extra lines for the text reporter (e.g. how to proceed in a pre-commit hook). */
+  notes?: string[];
+}
+
+export type Reporter = (input: ReportInput) => string;

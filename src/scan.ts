@@ -1,0 +1,76 @@
+/**
+ * The pipeline in one screen: source → detector → filters → findings. Read this first.
+ * `scan()` is the working-tree scan; other sources (staged, history) reuse `runPipeline()`.
+ */
+import { loadConfig, compileSettings, type CompiledSettings } from './config/load.js';
+import { RuleSet } from './detector/detector.js';
+import { applyFilters, buildFilters, type Dropped, type Filter } from './filters/index.js';
+import { compareFindings, type Finding } from './findings/finding.js';
+import type { Project } from './plugins/api.js';
+import type { Fragment } from './sources/fragment.js';
+import { listFiles, readFiles, scanRoot } from './sources/directory.js';
+import { ScanStats } from './sources/stats.js';
+
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+export interface ScanRequest {
+  /** Files and folders to scan; none means the current folder. */
+  paths?: string[];
+  cwd?: string;
+  /** `--config FILE`; otherwise `.leakproof.yaml` in the scan root. */
+  configFile?: string;
+  maxFileSize?: number;
+  /** Tests turn this off to check the prefilter changes nothing. */
+  usePrefilter?: boolean;
+}
+
+export interface ScanResult {
+  root: string;
+  findings: Finding[];
+  /** Findings a filter dropped, with the entry that dropped each. */
+  dropped: Dropped[];
+  stats: ScanStats;
+  durationMs: number;
+  ruleSet: RuleSet;
+}
+
+export interface PipelineInput {
+  fragments: AsyncIterable<Fragment>;
+  settings: CompiledSettings;
+  project?: Project;
+  extraFilters?: Filter[];
+  usePrefilter?: boolean;
+}
+
+/** Detects and filters: the part every source shares. */
+export async function runPipeline(input: PipelineInput): Promise<{ findings: Finding[]; dropped: Dropped[] }> {
+  const { ruleSet } = input.settings;
+  const filters = buildFilters(input.settings.allow, input.extraFilters);
+  const dropped: Dropped[] = [];
+  const findings: Finding[] = [];
+  for await (const fragment of input.fragments) {
+    const raw = ruleSet.detect(fragment, input.usePrefilter ?? true);
+    if (raw.length > 0) findings.push(...applyFilters(raw, filters, dropped));
+  }
+  if (input.project) findings.push(...applyFilters(await ruleSet.detectProject(input.project), filters, dropped));
+  findings.sort(compareFindings);
+  return { findings, dropped };
+}
+
+export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
+  const started = performance.now();
+  const cwd = request.cwd ?? process.cwd();
+  const paths = request.paths ?? [];
+  const root = scanRoot(paths, cwd);
+  const settings = await compileSettings(await loadConfig(root, request.configFile), cwd);
+  const fileSet = await listFiles(paths, root, cwd);
+  const stats = new ScanStats();
+  const maxFileSize = request.maxFileSize ?? settings.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const { findings, dropped } = await runPipeline({
+    fragments: readFiles(fileSet, maxFileSize, stats),
+    settings,
+    project: fileSet.project,
+    usePrefilter: request.usePrefilter,
+  });
+  return { root, findings, dropped, stats, durationMs: performance.now() - started, ruleSet: settings.ruleSet };
+}

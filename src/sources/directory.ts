@@ -1,0 +1,165 @@
+/**
+ * Working-tree source: the files a scan covers, read into fragments. Inside a git work tree it
+ * scans what git would see (tracked + untracked-not-ignored, asked of git); outside git, every
+ * file under the paths (fast-glob) minus node_modules/ and .git/. Every skip is counted.
+ */
+import { closeSync, lstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Project } from '../plugins/api.js';
+import type { Fragment } from './fragment.js';
+import { ignoredPaths, listWorkTreeFiles, workTreeRoot } from './git.js';
+import type { ScanStats } from './stats.js';
+
+export class PathError extends Error {}
+
+export interface FileSet {
+  /** The folder paths are reported relative to. */
+  root: string;
+  /** Relative paths (with `/`), sorted. */
+  files: string[];
+  project: Project;
+}
+
+const toPosix = (p: string): string => (sep === '/' ? p : p.split(sep).join('/'));
+
+/**
+ * Resolves the scan root: the one folder given, or the current folder when several paths (or a
+ * file) are given.
+ */
+export function scanRoot(paths: readonly string[], cwd: string): string {
+  if (paths.length === 1) {
+    const abs = resolve(cwd, paths[0]);
+    try {
+      if (statSync(abs).isDirectory()) return abs;
+    } catch {
+      // reported by listFiles
+    }
+  }
+  return cwd;
+}
+
+export async function listFiles(paths: readonly string[], root: string, cwd: string): Promise<FileSet> {
+  const targets = (paths.length === 0 ? ['.'] : paths).map((p) => (isAbsolute(p) ? p : resolve(cwd, p)));
+  const files = new Set<string>();
+  const tracked = new Set<string>();
+  let gitTop: string | undefined;
+  for (const target of targets) {
+    let stat;
+    try {
+      stat = statSync(target);
+    } catch {
+      throw new PathError(`path does not exist: ${relative(cwd, target) || target}`);
+    }
+    if (!stat.isDirectory()) {
+      files.add(toPosix(relative(root, target)));
+      continue;
+    }
+    const top = await workTreeRoot(target);
+    if (top !== undefined) {
+      gitTop ??= top;
+      const listed = await listWorkTreeFiles(target);
+      const prefix = toPosix(relative(root, target));
+      const rel = (p: string): string => (prefix ? `${prefix}/${p}` : p);
+      for (const p of listed.tracked) {
+        files.add(rel(p));
+        tracked.add(rel(p));
+      }
+      for (const p of listed.untracked) files.add(rel(p));
+    } else {
+      const { default: fg } = await import('fast-glob');
+      const found = await fg('**/*', {
+        cwd: target,
+        dot: true,
+        // Not onlyFiles: that would drop symlinks silently; readFiles skips and counts them.
+        onlyFiles: false,
+        markDirectories: true,
+        followSymbolicLinks: false,
+        ignore: ['**/node_modules/**', '**/.git/**', '**/node_modules', '**/.git'],
+      });
+      const prefix = toPosix(relative(root, target));
+      for (const p of found) if (!p.endsWith('/')) files.add(prefix ? `${prefix}/${p}` : p);
+    }
+  }
+  const sorted = [...files].sort();
+  const isGit = gitTop !== undefined;
+  return {
+    root,
+    files: sorted,
+    project: {
+      root,
+      isGit,
+      files: sorted,
+      tracked,
+      ignored: (list) => (isGit ? ignoredPaths(root, list) : Promise.resolve(new Set())),
+    },
+  };
+}
+
+/** Git's own test: a NUL byte in the first 8000 bytes means binary. */
+export function looksBinary(buffer: Buffer): boolean {
+  return buffer.subarray(0, 8000).includes(0);
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+export function decode(buffer: Buffer): string {
+  return decoder.decode(buffer);
+}
+
+/** Reads each file into a fragment, skipping (and counting) binaries, oversized and unreadable files. */
+export async function* readFiles(fileSet: FileSet, maxFileSize: number, stats: ScanStats): AsyncGenerator<Fragment> {
+  const head = Buffer.alloc(8000);
+  for (const path of fileSet.files) {
+    const abs = join(fileSet.root, path);
+    let size: number;
+    try {
+      const st = lstatSync(abs);
+      if (st.isSymbolicLink()) {
+        stats.skip(path, 'symlink');
+        continue;
+      }
+      if (!st.isFile()) {
+        if (st.isDirectory()) stats.skip(path, 'submodule or folder');
+        else stats.skip(path, 'not a regular file');
+        continue;
+      }
+      size = st.size;
+    } catch (error) {
+      // Tracked but deleted in the work tree: nothing on disk to scan.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      stats.skip(path, `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      continue;
+    }
+    if (size > maxFileSize) {
+      stats.skip(path, `larger than ${maxFileSize} bytes`);
+      continue;
+    }
+    let buffer: Buffer;
+    try {
+      if (size > 8000) {
+        // Peek first so a large binary is never read whole.
+        const fd = openSync(abs, 'r');
+        try {
+          const n = readSync(fd, head, 0, 8000, 0);
+          if (head.subarray(0, n).includes(0)) {
+            stats.skip(path, 'binary');
+            continue;
+          }
+        } finally {
+          closeSync(fd);
+        }
+      }
+      buffer = readFileSync(abs);
+    } catch (error) {
+      stats.skip(path, `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      continue;
+    }
+    if (looksBinary(buffer)) {
+      stats.skip(path, 'binary');
+      continue;
+    }
+    stats.filesScanned++;
+    stats.bytesScanned += buffer.length;
+    yield { text: decode(buffer), path, startLine: 1, origin: 'directory' };
+  }
+}

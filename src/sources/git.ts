@@ -1,0 +1,86 @@
+/**
+ * Spawning git. Everything that asks git a question goes through here, with `-z` wherever git
+ * prints paths. A git failure becomes a GitError with git's own first line: callers fail closed.
+ */
+import { spawn } from 'node:child_process';
+
+export class GitError extends Error {}
+
+export interface RunGitOptions {
+  cwd: string;
+  input?: string | Buffer;
+  /** Exit codes that are answers, not failures (e.g. 1 for check-ignore "nothing ignored"). */
+  okCodes?: number[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export function runGit(args: string[], options: RunGitOptions): Promise<{ stdout: Buffer; code: number }> {
+  return new Promise((resolvePromise, reject) => {
+    let child;
+    try {
+      child = spawn('git', args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (error) {
+      reject(new GitError(`cannot run git: ${(error as Error).message}`));
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(new GitError(error.code === 'ENOENT' ? 'git is not installed or not on PATH' : `cannot run git: ${error.message}`));
+    });
+    child.on('close', (code) => {
+      const exit = code ?? 1;
+      if (exit === 0 || options.okCodes?.includes(exit)) resolvePromise({ stdout: Buffer.concat(out), code: exit });
+      else {
+        const message = Buffer.concat(err).toString('utf8').trim().split('\n')[0] || `git ${args[0]} exited with ${exit}`;
+        reject(new GitError(message.replace(/^fatal: /, '')));
+      }
+    });
+    child.stdin.on('error', () => {}); // git may exit before reading all input; its exit code tells
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export function splitNul(buffer: Buffer): string[] {
+  const text = buffer.toString('utf8');
+  const parts = text.split('\0');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+/** The work tree's top folder if `dir` is inside one, else undefined. */
+export async function workTreeRoot(dir: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await runGit(['rev-parse', '--is-inside-work-tree', '--show-toplevel'], { cwd: dir });
+    const [inside, top] = stdout.toString('utf8').trim().split('\n');
+    return inside === 'true' ? top : undefined;
+  } catch (error) {
+    if (error instanceof GitError && /not a git repository|not installed/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+/** Tracked files, and untracked files git does not ignore, under `dir` (paths relative to `dir`). */
+export async function listWorkTreeFiles(dir: string): Promise<{ tracked: string[]; untracked: string[] }> {
+  const [tracked, untracked] = await Promise.all([
+    runGit(['ls-files', '-z', '--cached', '--', '.'], { cwd: dir }),
+    runGit(['ls-files', '-z', '--others', '--exclude-standard', '--', '.'], { cwd: dir }),
+  ]);
+  return { tracked: splitNul(tracked.stdout), untracked: splitNul(untracked.stdout) };
+}
+
+/**
+ * Which of `paths` (relative to `dir`) git's ignore rules cover, tracked or not
+ * (`git check-ignore --no-index`): the only correct answer to "is .env in .gitignore?".
+ */
+export async function ignoredPaths(dir: string, paths: readonly string[]): Promise<Set<string>> {
+  if (paths.length === 0) return new Set();
+  const { stdout } = await runGit(['check-ignore', '--no-index', '-z', '--stdin'], {
+    cwd: dir,
+    input: paths.join('\0') + '\0',
+    okCodes: [1],
+  });
+  return new Set(splitNul(stdout));
+}

@@ -1,0 +1,94 @@
+/**
+ * Runs every example of every rule file: a positive gives exactly one finding of its rule, a
+ * negative none; with the prefilter on and off; keywords occur in every positive; each regex
+ * finishes quickly on long near-miss input (V8 backtracks: a bad regex is a ReDoS hazard).
+ */
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRuleDir, BUILTIN_RULES_DIR } from '../src/config/rules.js';
+import { RuleSet } from '../src/detector/detector.js';
+import { compilePatternRule } from '../src/detector/pattern-rule.js';
+import { expandExample } from '../src/examples.js';
+import { BUILTIN_CODE_RULES } from '../src/builtin/index.js';
+import type { CodeRule } from '../src/plugins/api.js';
+import type { Fragment } from '../src/sources/fragment.js';
+
+const defs = await loadRuleDir(BUILTIN_RULES_DIR);
+const all = new Map<string, CodeRule>(defs.map((d) => [d.id, compilePatternRule(d)]));
+for (const [id, rule] of Object.entries(BUILTIN_CODE_RULES)) all.set(id, rule);
+const ruleSet = new RuleSet(all, { cwd: process.cwd() });
+
+const fragment = (text: string, path = 'example.txt'): Fragment => ({ text, path, startLine: 1, origin: 'directory' });
+
+describe('rule files', () => {
+  it('have unique ids that start with the file name', () => {
+    const ids = defs.map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const def of defs) {
+      const file = basename(def.source!).replace(/\.ya?ml$/, '');
+      expect(def.id === file || def.id.startsWith(`${file}-`), `${def.id} in ${file}.yaml`).toBe(true);
+    }
+  });
+
+  it('every rule file is a .yaml file that loads', () => {
+    const files = readdirSync(BUILTIN_RULES_DIR);
+    expect(files.every((f) => f.endsWith('.yaml'))).toBe(true);
+    expect(new Set(defs.map((d) => basename(d.source!))).size).toBe(files.length);
+  });
+});
+
+for (const def of defs) {
+  describe(`${def.id} (${join('rules', basename(def.source!))})`, () => {
+    const positives = def.examples?.positive ?? [];
+    const negatives = def.examples?.negative ?? [];
+
+    it('has at least two positive and two negative examples, none duplicated', () => {
+      expect(positives.length).toBeGreaterThanOrEqual(2);
+      expect(negatives.length).toBeGreaterThanOrEqual(2);
+      expect(new Set([...positives, ...negatives]).size).toBe(positives.length + negatives.length);
+    });
+
+    it.each(positives)('positive: %s', (template) => {
+      const text = expandExample(template);
+      expect(def.keywords.some((k) => text.toLowerCase().includes(k.toLowerCase())), 'a keyword occurs in the example').toBe(true);
+      for (const usePrefilter of [true, false]) {
+        const found = ruleSet.detect(fragment(text), usePrefilter).filter((f) => f.ruleId === def.id);
+        expect(found, `prefilter ${usePrefilter}`).toHaveLength(1);
+      }
+    });
+
+    it.each(negatives)('negative: %s', (template) => {
+      const text = expandExample(template);
+      for (const usePrefilter of [true, false]) {
+        const found = ruleSet.detect(fragment(text), usePrefilter).filter((f) => f.ruleId === def.id);
+        expect(found, `prefilter ${usePrefilter}`).toHaveLength(0);
+      }
+    });
+
+    it('prefilter on and off give the same findings on all examples together', () => {
+      const text = [...positives, ...negatives].map((t) => expandExample(t)).join('\n');
+      const on = ruleSet.detect(fragment(text), true).map((f) => `${f.ruleId}@${f.line}:${f.column}`);
+      const off = ruleSet.detect(fragment(text), false).map((f) => `${f.ruleId}@${f.line}:${f.column}`);
+      expect(on.sort()).toEqual(off.sort());
+    });
+
+    it('finishes quickly on long near-miss input', () => {
+      const rule = new RuleSet(new Map([[def.id, compilePatternRule(def)]]), { cwd: '.' });
+      const keyword = def.keywords[0] ?? '';
+      const inputs = [
+        `${keyword}${'a'.repeat(50_000)}`,
+        `${keyword}=${'a1'.repeat(25_000)}`,
+        `${keyword} ${'-'.repeat(20_000)}${'='.repeat(20_000)}`,
+        `${keyword}${'A0+/'.repeat(12_000)}\n`.repeat(2),
+        `${keyword}: "${'x_'.repeat(25_000)}`,
+        Array.from({ length: 2_000 }, () => `${keyword}=`).join(' '),
+      ];
+      for (const text of inputs) {
+        const started = performance.now();
+        rule.detect(fragment(text), false);
+        expect(performance.now() - started, `${def.id} on ${text.slice(0, 20)}…`).toBeLessThan(1_000);
+      }
+    });
+  });
+}
