@@ -24,6 +24,18 @@ function buildProgram(run: (task: () => Promise<number>, debug: boolean) => Prom
   ).action((paths: string[], options: OutputOptions) =>
     run(async () => (await import('./commands/scan.js')).runScan(paths, options), options.debug === true),
   );
+
+  program
+    .command('rules')
+    .description('list the active rules (id, provider, severity, description)')
+    .option('-c, --config <file>', 'config file (default: .leakproof.yaml in the current folder)')
+    .option('-f, --format <format>', 'text or json', 'text')
+    .option('--debug', 'print stack traces for internal errors')
+    .action((options: { config?: string; format: string; debug?: boolean }) =>
+      run(async () => (await import('./commands/rules.js')).runRules(options), options.debug === true),
+    );
+
+  // More commands register here, one block each (implementation modules are imported lazily).
   return program;
 }
 
