@@ -19,7 +19,7 @@ export const ruleDefSchema = z
     secretGroup: z.union([z.number().int().min(0), z.string(), z.array(z.union([z.number().int().min(0), z.string()])).min(1)]).optional(),
     entropy: z.number().min(0).max(8).optional(),
     checks: stringList.optional(),
-    specificity: z.enum(['provider', 'generic']).optional(),
+    specificity: z.enum(['provider', 'format', 'generic']).optional(),
     allow: z.object({ stopwords: stringList.optional(), regexes: stringList.optional(), paths: stringList.optional() }).strict().optional(),
     remediation: z.string().optional(),
     examples: z.object({ positive: stringList.default([]), negative: stringList.default([]) }).strict().optional(),

@@ -3,7 +3,7 @@
  * The prefilter picks the rules whose keywords occur in the fragment, their handlers run on the
  * whole fragment (no per-line work), and line/column are computed only for what they report.
  */
-import type { CodeRule, FragmentReport, ProjectReport, Project, RuleHandlers, Severity, Specificity } from '../plugins/api.js';
+import { SPECIFICITY_RANK, type CodeRule, type FragmentReport, type ProjectReport, type Project, type RuleHandlers, type Severity, type Specificity } from '../plugins/api.js';
 import type { Fragment } from '../sources/fragment.js';
 import { fingerprintOf, type Finding } from '../findings/finding.js';
 import { Prefilter } from './prefilter.js';
@@ -143,11 +143,14 @@ function messageOf(rule: ActiveRule, descriptor: FragmentReport | ProjectReport)
   return template;
 }
 
-/** When a provider rule and a generic rule hit the same secret, only the provider finding stays. */
+/**
+ * When findings of different specificity overlap (a Resend key that the generic rule also sees),
+ * only the most specific stay. Findings of equal specificity are all kept.
+ */
 function dropGenericOverlaps(found: { rule: ActiveRule; finding: Finding; start: number; end: number }[]): Finding[] {
   if (found.length < 2) return found.map((f) => f.finding);
-  const provider = found.filter((f) => f.rule.specificity === 'provider');
+  const rank = (f: (typeof found)[number]) => SPECIFICITY_RANK[f.rule.specificity];
   return found
-    .filter((f) => f.rule.specificity === 'provider' || !provider.some((p) => p.start < f.end && f.start < p.end))
+    .filter((f) => !found.some((o) => rank(o) > rank(f) && o.start < f.end && f.start < o.end))
     .map((f) => f.finding);
 }

@@ -8,8 +8,13 @@ import type { Fragment } from '../sources/fragment.js';
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
-/** How specific a rule is: a provider finding wins over a generic one on the same secret. */
-export type Specificity = 'provider' | 'generic';
+/**
+ * How specific a rule is. When findings overlap on the same text, only the most specific stay:
+ * a provider's key format (`re_…`) beats a shape shared by many providers (`format`: a JWT, a
+ * connection string), which beats a generic name-plus-random-value rule.
+ */
+export type Specificity = 'provider' | 'format' | 'generic';
+export const SPECIFICITY_RANK: Record<Specificity, number> = { provider: 2, format: 1, generic: 0 };
 
 export interface RuleMeta {
   /** One-line description, shown by `leakproof rules` and in reports. */
