@@ -22,6 +22,8 @@ export interface ScanRequest {
   maxFileSize?: number;
   /** Tests turn this off to check the prefilter changes nothing. */
   usePrefilter?: boolean;
+  /** A baseline file (`--baseline FILE`), or false to use none; default `.leakproof-baseline.json` if present. */
+  baseline?: string | false;
 }
 
 export interface ScanResult {
@@ -32,6 +34,9 @@ export interface ScanResult {
   stats: ScanStats;
   durationMs: number;
   ruleSet: RuleSet;
+  settings: CompiledSettings;
+  /** The files the scan covered (relative to root). */
+  files: readonly string[];
 }
 
 export interface PipelineInput {
@@ -45,7 +50,7 @@ export interface PipelineInput {
 /** Detects and filters: the part every source shares. */
 export async function runPipeline(input: PipelineInput): Promise<{ findings: Finding[]; dropped: Dropped[] }> {
   const { ruleSet } = input.settings;
-  const filters = buildFilters(input.settings.allow, input.extraFilters);
+  const filters = buildFilters(input.settings.allowFilter.filter, input.extraFilters, input.settings.baseline?.filter.filter);
   const dropped: Dropped[] = [];
   const findings: Finding[] = [];
   for await (const fragment of input.fragments) {
@@ -62,7 +67,7 @@ export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
   const cwd = request.cwd ?? process.cwd();
   const paths = request.paths ?? [];
   const root = scanRoot(paths, cwd);
-  const settings = await compileSettings(await loadConfig(root, request.configFile), cwd);
+  const settings = await compileSettings(await loadConfig(root, request.configFile), cwd, { baseline: request.baseline });
   const fileSet = await listFiles(paths, root, cwd);
   const stats = new ScanStats();
   const maxFileSize = request.maxFileSize ?? settings.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
@@ -72,5 +77,5 @@ export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
     project: fileSet.project,
     usePrefilter: request.usePrefilter,
   });
-  return { root, findings, dropped, stats, durationMs: performance.now() - started, ruleSet: settings.ruleSet };
+  return { root, findings, dropped, stats, durationMs: performance.now() - started, ruleSet: settings.ruleSet, settings, files: fileSet.files };
 }

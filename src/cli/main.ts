@@ -35,6 +35,18 @@ function buildProgram(run: (task: () => Promise<number>, debug: boolean) => Prom
       run(async () => (await import('./commands/rules.js')).runRules(options), options.debug === true),
     );
 
+  program
+    .command('baseline')
+    .description('accept the current findings: write .leakproof-baseline.json (hashes only), so scans report only new ones')
+    .argument('[paths...]', 'files and folders to scan')
+    .option('-c, --config <file>', 'config file (default: .leakproof.yaml in the scan root)')
+    .option('--baseline <file>', 'baseline file to write', undefined)
+    .option('--max-file-size <size>', 'skip files larger than this', '10MiB')
+    .option('--debug', 'print stack traces for internal errors')
+    .action((paths: string[], options: { config?: string; baseline?: string; maxFileSize?: string; debug?: boolean }) =>
+      run(async () => (await import('./commands/baseline.js')).runBaseline(paths, options), options.debug === true),
+    );
+
   // More commands register here, one block each (implementation modules are imported lazily).
   return program;
 }

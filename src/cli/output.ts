@@ -15,6 +15,8 @@ export interface OutputOptions {
   debug?: boolean;
   config?: string;
   maxFileSize?: string;
+  /** A file, false for `--no-baseline`, undefined for the default. */
+  baseline?: string | false;
 }
 
 /** Options every scanning command has (scan, staged, history). */
@@ -24,6 +26,8 @@ export function addReportOptions(command: Command): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-c, --config <file>', 'config file (default: .leakproof.yaml in the scan root)')
     .option('--max-file-size <size>', 'skip files larger than this (e.g. 10MiB, 500KB)', '10MiB')
+    .option('--baseline <file>', 'baseline of accepted findings (default: .leakproof-baseline.json if present)')
+    .option('--no-baseline', 'ignore the baseline file')
     .option('--show-secrets', 'print secrets in full instead of redacting them')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .option('-v, --verbose', 'list skipped files and dropped findings')

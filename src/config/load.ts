@@ -8,7 +8,9 @@ import { dirname, join, resolve } from 'node:path';
 import { BUILTIN_CODE_RULES } from '../builtin/index.js';
 import { RuleSet } from '../detector/detector.js';
 import { compilePatternRule, type PatternRuleDef } from '../detector/pattern-rule.js';
-import type { AllowList } from '../filters/allowlist.js';
+import { AllowListFilter, type AllowList } from '../filters/allowlist.js';
+import { BaselineFilter } from '../filters/baseline.js';
+import { BASELINE_NAME, readBaseline } from './baseline-file.js';
 import type { CodeRule } from '../plugins/api.js';
 import { ConfigError } from './errors.js';
 import { builtinRuleDefs, loadRuleDir } from './rules.js';
@@ -56,6 +58,10 @@ export async function loadConfig(root: string, explicitFile?: string): Promise<L
 export interface CompiledSettings {
   ruleSet: RuleSet;
   allow: AllowList;
+  /** Created per settings, so it can report which entries were used. */
+  allowFilter: AllowListFilter;
+  /** The baseline in force (default `.leakproof-baseline.json` beside the config or in the root). */
+  baseline?: { file: string; filter: BaselineFilter };
   maxFileSize?: number;
   /** Every rule definition that is available (before enable/disable), by id. */
   available: ReadonlyMap<string, CodeRule>;
@@ -81,7 +87,12 @@ async function availableRules(loaded: LoadedConfig): Promise<Map<string, CodeRul
   return rules;
 }
 
-export async function compileSettings(loaded: LoadedConfig, cwd: string): Promise<CompiledSettings> {
+export interface CompileOptions {
+  /** A baseline file to use (`--baseline FILE`), or false for none (`--no-baseline`). */
+  baseline?: string | false;
+}
+
+export async function compileSettings(loaded: LoadedConfig, cwd: string, options: CompileOptions = {}): Promise<CompiledSettings> {
   const where = loaded.file ?? 'config';
   const available = await availableRules(loaded);
   const { disable = [], only, severity = {} } = loaded.config.rules ?? {};
@@ -111,9 +122,18 @@ export async function compileSettings(loaded: LoadedConfig, cwd: string): Promis
     maxFileSize = parseSize(loaded.config.maxFileSize);
     if (maxFileSize === undefined) throw new ConfigError(`${where}: maxFileSize: expected a size such as 10MiB`);
   }
+  const allowList: AllowList = { paths: allow.paths ?? [], regexes, stopwords: (allow.stopwords ?? []).map((s) => s.toLowerCase()) };
+  let baseline: CompiledSettings['baseline'];
+  if (options.baseline !== false) {
+    const file = options.baseline !== undefined ? resolve(cwd, options.baseline) : join(loaded.baseDir, BASELINE_NAME);
+    const data = readBaseline(file, options.baseline !== undefined);
+    if (data) baseline = { file, filter: new BaselineFilter(data) };
+  }
   return {
     ruleSet: new RuleSet(selected, { cwd, severity }),
-    allow: { paths: allow.paths ?? [], regexes, stopwords: (allow.stopwords ?? []).map((s) => s.toLowerCase()) },
+    allow: allowList,
+    allowFilter: new AllowListFilter(allowList),
+    baseline,
     maxFileSize,
     available,
   };

@@ -11,15 +11,37 @@ export interface AllowList {
   stopwords: string[];
 }
 
-export function allowListFilter(allow: AllowList): (finding: Finding) => Verdict {
-  const pathMatchers = allow.paths.map((glob) => ({ glob, match: picomatch(glob, { dot: true }) }));
-  return (finding) => {
-    for (const { glob, match } of pathMatchers) if (match(finding.path)) return { keep: false, by: 'allowlist', entry: `path ${glob}` };
+/** Drops findings the config allows, and remembers which entries were used (the rest are hints). */
+export class AllowListFilter {
+  private readonly pathMatchers: { entry: string; match: (path: string) => boolean }[];
+  private readonly used = new Set<string>();
+
+  constructor(private readonly allow: AllowList) {
+    this.pathMatchers = allow.paths.map((glob) => ({ entry: `path ${glob}`, match: picomatch(glob, { dot: true }) }));
+  }
+
+  readonly filter = (finding: Finding): Verdict => {
+    for (const { entry, match } of this.pathMatchers) if (match(finding.path)) return this.drop(entry);
     if (finding.secret.length > 0) {
-      for (const regex of allow.regexes) if (regex.test(finding.secret)) return { keep: false, by: 'allowlist', entry: `regex ${regex.source}` };
+      for (const regex of this.allow.regexes) if (regex.test(finding.secret)) return this.drop(`regex ${regex.source}`);
       const lower = finding.secret.toLowerCase();
-      for (const word of allow.stopwords) if (lower.includes(word)) return { keep: false, by: 'allowlist', entry: `stopword ${word}` };
+      for (const word of this.allow.stopwords) if (lower.includes(word)) return this.drop(`stopword ${word}`);
     }
     return { keep: true };
   };
+
+  private drop(entry: string): Verdict {
+    this.used.add(entry);
+    return { keep: false, by: 'allowlist', entry };
+  }
+
+  /** Entries that dropped nothing in this run. */
+  unused(): string[] {
+    const all = [
+      ...this.pathMatchers.map((m) => m.entry),
+      ...this.allow.regexes.map((r) => `regex ${r.source}`),
+      ...this.allow.stopwords.map((w) => `stopword ${w}`),
+    ];
+    return all.filter((e) => !this.used.has(e));
+  }
 }

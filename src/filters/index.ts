@@ -3,11 +3,11 @@
  * order: inline comments, then the config allow-list, then the baseline. Pure: no fs, no git.
  */
 import type { Finding } from '../findings/finding.js';
-import { allowListFilter, type AllowList } from './allowlist.js';
 import { inlineFilter } from './inline.js';
 import type { Verdict } from './verdict.js';
 
-export type { AllowList } from './allowlist.js';
+export { AllowListFilter, type AllowList } from './allowlist.js';
+export { BaselineFilter, baselineHash, entryOf, serializeBaseline, type Baseline, type BaselineEntry } from './baseline.js';
 export type { Verdict } from './verdict.js';
 export { inlineFilter } from './inline.js';
 
@@ -18,8 +18,9 @@ export interface Dropped {
 
 export type Filter = (finding: Finding) => Verdict;
 
-export function buildFilters(allow: AllowList, extra: Filter[] = []): Filter[] {
-  return [inlineFilter, allowListFilter(allow), ...extra];
+/** The filter order: inline comments, the config allow-list, source-specific filters, the baseline. */
+export function buildFilters(allow: Filter, extra: Filter[] = [], baseline?: Filter): Filter[] {
+  return [inlineFilter, allow, ...extra, ...(baseline ? [baseline] : [])];
 }
 
 export function applyFilters(findings: Finding[], filters: readonly Filter[], dropped: Dropped[]): Finding[] {

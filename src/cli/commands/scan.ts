@@ -2,14 +2,15 @@
 import { parseSize } from '../../config/schema.js';
 import { toReported } from '../../findings/finding.js';
 import { REPORTERS } from '../../reporters/index.js';
-import { scan } from '../../scan.js';
+import { displayPath } from '../../config/baseline-file.js';
+import { scan, type ScanResult } from '../../scan.js';
 import { UsageError } from '../errors.js';
 import { checkOutputPath, useColor, writeReport, type OutputOptions } from '../output.js';
 
 export async function runScan(paths: string[], options: OutputOptions): Promise<number> {
   checkOutputPath(options.output);
   const maxFileSize = parseMaxFileSize(options.maxFileSize);
-  const result = await scan({ paths, configFile: options.config, maxFileSize });
+  const result = await scan({ paths, configFile: options.config, maxFileSize, baseline: options.baseline });
   const reporter = REPORTERS[options.format];
   const text = reporter({
     command: 'scan',
@@ -26,11 +27,7 @@ export async function runScan(paths: string[], options: OutputOptions): Promise<
     verbose: options.verbose === true,
   });
   writeReport(text, options.output);
-  if (options.verbose) {
-    for (const { finding, verdict } of result.dropped) {
-      process.stderr.write(`leakproof: dropped ${finding.ruleId} at ${finding.path}:${finding.line} by ${verdict.by} (${verdict.entry})\n`);
-    }
-  }
+  reportHints(result, paths.length === 0, options.verbose === true);
   return result.findings.length > 0 ? 1 : 0;
 }
 
@@ -39,4 +36,26 @@ export function parseMaxFileSize(value: string | undefined): number | undefined 
   const bytes = parseSize(value);
   if (bytes === undefined) throw new UsageError(`--max-file-size ${value}: expected a size such as 10MiB, 500KB or 1048576`);
   return bytes;
+}
+
+/**
+ * Hints on stderr: stale baseline entries (always: a stale entry may hide nothing, or a typo),
+ * and with --verbose every dropped finding and every allow-list entry that matched nothing.
+ */
+function reportHints(result: ScanResult, wholeRoot: boolean, verbose: boolean): void {
+  const { baseline } = result.settings;
+  if (baseline) {
+    const scanned = new Set(result.files);
+    // On a partial scan, only entries for scanned files can be judged stale.
+    const stale = baseline.filter.stale().filter((e) => wholeRoot || scanned.has(e.path));
+    if (stale.length > 0) {
+      process.stderr.write(`leakproof: ${stale.length} baseline ${stale.length === 1 ? 'entry matches' : 'entries match'} no finding (stale); run \`leakproof baseline\` to rewrite ${displayPath(baseline.file, process.cwd())}\n`);
+      if (verbose) for (const e of stale) process.stderr.write(`leakproof: stale baseline entry: ${e.rule} ${e.path}\n`);
+    }
+  }
+  if (!verbose) return;
+  for (const { finding, verdict } of result.dropped) {
+    process.stderr.write(`leakproof: dropped ${finding.ruleId} at ${finding.path}:${finding.line} by ${verdict.by} (${verdict.entry})\n`);
+  }
+  for (const entry of result.settings.allowFilter.unused()) process.stderr.write(`leakproof: allow-list entry matched nothing: ${entry}\n`);
 }

@@ -1,0 +1,53 @@
+/** Reading and writing `.leakproof-baseline.json` (see filters/baseline.ts for what it holds). */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { z } from 'zod';
+import { serializeBaseline, type Baseline } from '../filters/baseline.js';
+import { ConfigError } from './errors.js';
+
+export const BASELINE_NAME = '.leakproof-baseline.json';
+
+const baselineSchema = z
+  .object({
+    version: z.literal(1),
+    salt: z.string().regex(/^[0-9a-f]{32,128}$/, 'expected hex'),
+    entries: z.array(z.object({ rule: z.string().min(1), path: z.string(), hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hex hash') }).strict()),
+  })
+  .strict();
+
+/** Reads a baseline file; a missing default file is simply no baseline. */
+export function readBaseline(file: string, required: boolean): Baseline | undefined {
+  if (!existsSync(file)) {
+    if (required) throw new ConfigError(`baseline file ${file} does not exist`);
+    return undefined;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`baseline file ${file}: invalid JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  const parsed = baselineSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`baseline file ${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export function newSalt(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Writes atomically (temp file + rename) so an interrupted run never leaves half a baseline. */
+export function writeBaseline(file: string, baseline: Baseline): void {
+  const temp = join(dirname(file), `.${Date.now()}.${process.pid}.leakproof-baseline.tmp`);
+  writeFileSync(temp, serializeBaseline(baseline));
+  renameSync(temp, file);
+}
+
+export function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel.startsWith('..') ? file : rel;
+}
