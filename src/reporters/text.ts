@@ -4,10 +4,16 @@ import type { Reporter } from './types.js';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
+/** `512 B`, `4.2 KB`, `48 MB`: one decimal only below 10, where it still says something. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KB'] : bytes < 1024 ** 3 ? [bytes / 1024 ** 2, 'MB'] : [bytes / 1024 ** 3, 'GB'];
+  return `${value < 9.95 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')} ${unit}`;
+}
+
+/** `0.9 s`, `12.3 s`; below 0.1 s in milliseconds, so a fast scan does not read `0.0 s`. */
+export function formatDuration(ms: number): string {
+  return ms < 100 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function plural(n: number, word: string): string {
@@ -56,6 +62,6 @@ export const textReporter: Reporter = ({ findings, stats, skipped, rules, color,
       ? c.green('No secrets found')
       : `${c.bold(plural(findings.length, 'secret'))} in ${plural(files, 'file')} (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})`;
   const skippedText = stats.filesSkipped > 0 ? ` · ${plural(stats.filesSkipped, 'file')} skipped${verbose ? '' : ' (--verbose lists them)'}` : '';
-  lines.push(`${head} · ${plural(stats.filesScanned, 'file')} · ${formatBytes(stats.bytesScanned)} · ${(stats.durationMs / 1000).toFixed(2)} s${skippedText}`);
+  lines.push(`${head} · ${plural(stats.filesScanned, 'file')} · ${formatBytes(stats.bytesScanned)} · ${formatDuration(stats.durationMs)}${skippedText}`);
   return `${lines.join('\n')}\n`;
 };

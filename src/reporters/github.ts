@@ -1,0 +1,58 @@
+/**
+ * GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` annotation per finding,
+ * shown on the pull request's changed lines, then a plain summary line. GitHub shows at most 10
+ * annotations of each level per step; the log still lists every finding.
+ */
+import type { ReportedFinding } from '../findings/finding.js';
+import type { Severity } from '../plugins/api.js';
+import type { Reporter, RuleInfo } from './types.js';
+
+const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice', info: 'notice' };
+const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** Escaping of the message part, as in @actions/core: `%` first, then line breaks. */
+export function escapeData(value: string): string {
+  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Property values (file, title) also escape `:` and `,`, which separate properties. */
+export function escapeProperty(value: string): string {
+  return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function oneLine(text: string): string {
+  return text.trim().replace(/\s*\n\s*/g, ' ');
+}
+
+function annotation(f: ReportedFinding, rule: RuleInfo | undefined): string {
+  const properties = [
+    `file=${escapeProperty(f.file)}`,
+    `line=${f.line}`,
+    `endLine=${f.endLine}`,
+    `col=${f.column}`,
+    `endColumn=${f.endColumn}`,
+    `title=${escapeProperty(`${f.ruleId} (${f.severity})`)}`,
+  ];
+  // `found:` rather than `key: value`, so the log does not read as an assignment to secret scanners.
+  const lines = [f.redacted.length > 0 ? `${f.message} found: ${f.redacted}` : f.message];
+  if (f.commit) {
+    const head = f.presentAtHead === undefined ? '' : f.presentAtHead ? ', still at HEAD' : ', removed since';
+    lines.push(`Commit ${f.commit.sha.slice(0, 12)} (${f.commit.date.slice(0, 10)}${head})`);
+  }
+  if (rule?.remediation) lines.push(`How to fix: ${oneLine(rule.remediation)}`);
+  return `::${COMMAND[f.severity]} ${properties.join(',')}::${escapeData(lines.join('\n'))}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export const githubReporter: Reporter = ({ findings, stats, rules }) => {
+  const ruleById = new Map(rules.map((r) => [r.id, r]));
+  const out = findings.map((f) => annotation(f, ruleById.get(f.ruleId)));
+  const files = new Set(findings.map((f) => f.file)).size;
+  const counts = ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const head = findings.length === 0 ? 'no secrets found' : `${plural(findings.length, 'secret')} in ${plural(files, 'file')} (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})`;
+  out.push(`leakproof: ${head} · ${plural(stats.filesScanned, 'file')} scanned`);
+  return `${out.join('\n')}\n`;
+};
