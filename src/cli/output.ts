@@ -2,9 +2,11 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { SEVERITY_RANK } from '../findings/finding.js';
+import { SEVERITIES, type Severity } from '../plugins/api.js';
 import { UsageError } from './errors.js';
 
-export const FORMATS = ['text', 'json'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'github'] as const;
 
 export interface OutputOptions {
   format: string;
@@ -17,12 +19,15 @@ export interface OutputOptions {
   maxFileSize?: string;
   /** A file, false for `--no-baseline`, undefined for the default. */
   baseline?: string | false;
+  /** `--fail-on <severity>`: the lowest severity that makes the exit code 1. */
+  failOn?: string;
 }
 
 /** Options every scanning command has (scan, staged, history). */
 export function addReportOptions(command: Command): Command {
   return command
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 only for findings at or above this severity (all are still reported)').choices([...SEVERITIES]).default('info'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-c, --config <file>', 'config file (default: .leakproof.yaml in the scan root)')
     .option('--max-file-size <size>', 'skip files larger than this (e.g. 10MiB, 500KB)', '10MiB')
@@ -47,6 +52,16 @@ export function useColor(options: OutputOptions): boolean {
   if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') return false;
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
   return process.stdout.isTTY === true;
+}
+
+/**
+ * The exit code for a finished scan: 1 when some finding is at or above `--fail-on` (default
+ * `info`: any finding), else 0. Findings below the threshold are still reported.
+ */
+export function exitCodeFor(findings: readonly { severity: Severity }[], failOn: string | undefined): number {
+  const threshold = SEVERITY_RANK[(failOn ?? 'info') as Severity];
+  if (threshold === undefined) throw new UsageError(`--fail-on ${failOn}: expected one of ${SEVERITIES.join(', ')}`);
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
 }
 
 export function writeReport(text: string, file: string | undefined): void {

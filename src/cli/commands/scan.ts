@@ -5,7 +5,7 @@ import { REPORTERS } from '../../reporters/index.js';
 import { displayPath } from '../../config/baseline-file.js';
 import { scan, type ScanResult } from '../../scan.js';
 import { UsageError } from '../errors.js';
-import { checkOutputPath, useColor, writeReport, type OutputOptions } from '../output.js';
+import { checkOutputPath, exitCodeFor, useColor, writeReport, type OutputOptions } from '../output.js';
 
 export async function runScan(paths: string[], options: OutputOptions): Promise<number> {
   checkOutputPath(options.output);
@@ -28,7 +28,7 @@ export async function runScan(paths: string[], options: OutputOptions): Promise<
   });
   writeReport(text, options.output);
   reportHints(result, paths.length === 0, options.verbose === true);
-  return result.findings.length > 0 ? 1 : 0;
+  return exitCodeFor(result.findings, options.failOn);
 }
 
 export function parseMaxFileSize(value: string | undefined): number | undefined {
