@@ -9,13 +9,14 @@ import { fileURLToPath } from 'node:url';
 import type { PatternRuleDef } from '../detector/pattern-rule.js';
 import { compilePatternRule, RuleDefinitionError } from '../detector/pattern-rule.js';
 import { ConfigError } from './errors.js';
+import { isTooSlow } from './regex-safety.js';
 import { issueLines, ruleFileSchema } from './schema.js';
 
 /** The package's own `rules/` folder (same relative place from src/ and dist/). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 const PRECOMPILED = fileURLToPath(new URL('../rules.json', import.meta.url));
 
-export function parseRuleFile(text: string, file: string, parseYaml: (text: string) => unknown): PatternRuleDef[] {
+export function parseRuleFile(text: string, file: string, parseYaml: (text: string) => unknown, checkSpeed = true): PatternRuleDef[] {
   let data: unknown;
   try {
     data = parseYaml(text);
@@ -35,6 +36,9 @@ export function parseRuleFile(text: string, file: string, parseYaml: (text: stri
     try {
       compilePatternRule(def);
       checkSecretGroup(def);
+      if (checkSpeed && isTooSlow(new RegExp(def.regex, def.flags?.replace(/[gd]/g, '')), def.keywords)) {
+        throw new RuleDefinitionError(`${def.source}: rule ${def.id}: field regex: too slow on near-miss input (catastrophic backtracking?); simplify nested or overlapping quantifiers`);
+      }
     } catch (error) {
       if (error instanceof RuleDefinitionError) problems.push(error.message);
       else throw error;

@@ -30,9 +30,39 @@ export interface PatternRuleDef {
   specificity?: Specificity;
   allow?: { stopwords?: string[]; regexes?: string[]; paths?: string[] };
   remediation?: string;
+  /** Environment variable `leakproof fix` moves the secret into (e.g. `RESEND_API_KEY`). */
+  env?: string;
+  /** How `--verify` asks the provider whether a key is live. */
+  verify?: VerifierDef;
   examples?: RuleExamples;
   /** Where the rule was loaded from, for error messages. */
   source?: string;
+}
+
+/** One kind of provider answer: a status (or several) and, optionally, a word the body must hold. */
+export interface ResponseMatch {
+  status: number | number[];
+  bodyIncludes?: string;
+  /** For live keys: what the key can do (`full`, `sending`, …). */
+  access?: string;
+}
+
+/** An HTTPS request template (`{{secret}}` in the URL, a header or the body) and how to read the answer. */
+export interface VerifierDef {
+  method: 'GET' | 'POST' | 'HEAD';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Checked first, in order: the first match means the key works. */
+  live: ResponseMatch[];
+  /** Then these: a match means the provider rejects the key. Anything else is `unknown`. */
+  revoked: ResponseMatch[];
+}
+
+/** A compiled declarative rule: the common rule shape plus the data only declarative rules carry. */
+export interface PatternRule extends CodeRule {
+  env?: string;
+  verify?: VerifierDef;
 }
 
 export class RuleDefinitionError extends Error {}
@@ -45,7 +75,7 @@ function compileRegex(source: string, flags: string, where: string): RegExp {
   }
 }
 
-export function compilePatternRule(def: PatternRuleDef): CodeRule {
+export function compilePatternRule(def: PatternRuleDef): PatternRule {
   const where = `${def.source ?? 'rule'}: rule ${def.id}`;
   const extraFlags = (def.flags ?? '').replace(/[gd]/g, '');
   const regex = compileRegex(def.regex, `gd${extraFlags}`, `${where}: field regex`);
@@ -68,6 +98,8 @@ export function compilePatternRule(def: PatternRuleDef): CodeRule {
       specificity: def.specificity ?? 'provider',
       remediation: def.remediation,
     },
+    env: def.env,
+    verify: def.verify,
     create: () => ({
       fragment(fragment, context) {
         if (allowPath?.(fragment.path)) return;
@@ -92,7 +124,8 @@ export function compilePatternRule(def: PatternRuleDef): CodeRule {
           const lower = secret.toLowerCase();
           if (stopwords.some((w) => lower.includes(w))) continue;
           if (allowRegexes.some((r) => r.test(secret))) continue;
-          const input = { secret, groups: { ...match.groups } };
+          const start = indices[0][0];
+          const input = { secret, groups: { ...match.groups }, before: fragment.text.slice(Math.max(0, start - 100), start) };
           if (!checks.every((check) => check(input))) continue;
           context.report({ range: [indices[0][0], indices[0][1]], secretRange });
         }

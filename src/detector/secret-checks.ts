@@ -9,6 +9,8 @@ export interface CheckInput {
   secret: string;
   /** Named capture groups of the match (e.g. `name` for the assigned variable). */
   groups: Record<string, string | undefined>;
+  /** Up to 100 characters of text just before the match (rules anchored mid-name rebuild the name from it). */
+  before: string;
 }
 /** Returns true when the candidate is kept. */
 export type SecretCheck = (input: CheckInput) => boolean;
@@ -208,10 +210,21 @@ export function crc32(text: string): number {
 
 /** Named checks a declarative rule may list under `checks:`. */
 export const SECRET_CHECKS: Record<string, SecretCheck> = {
-  'generic-value': ({ secret, groups }) => {
-    const name = groups.name ?? '';
+  'generic-value': ({ secret, groups, before }) => {
+    const name = assignedName(groups, before);
     if (name && !isSecretName(name)) return false;
     return judgeGenericValue(secret, name).random;
   },
   'github-checksum': ({ secret }) => githubChecksumValid(secret),
 };
+
+/**
+ * The assigned variable's full name for a match anchored on its secret word: the identifier
+ * characters just before the match, then the word and the rest of the name (`DB_` + `PASSWORD`).
+ */
+export function assignedName(groups: Record<string, string | undefined>, before: string): string {
+  if (groups.name !== undefined) return groups.name;
+  if (groups.word === undefined) return '';
+  const head = /[\w$@.-]*$/.exec(before)?.[0] ?? '';
+  return `${head}${groups.word}${groups.suffix ?? ''}`;
+}

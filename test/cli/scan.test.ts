@@ -123,6 +123,12 @@ describe('leakproof scan', () => {
     const bad = runCli(['scan'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/acme\.yaml: rule acme-token: field regex: invalid regex/);
+
+    // A regex with catastrophic backtracking is refused at load time, not left to hang every scan.
+    writeFiles(dir, { 'my-rules/acme.yaml': "provider: Acme\nrules:\n  - id: acme-token\n    description: Acme token\n    keywords: [acme_]\n    regex: '(acme_(\\w+)+)+!'\n" });
+    const slow = runCli(['scan'], { cwd: dir });
+    expect(slow.code).toBe(2);
+    expect(slow.stderr).toMatch(/acme\.yaml: rule acme-token: field regex: too slow on near-miss input/);
   });
 
   it('skips binary and oversized files, counts them, and lists them with --verbose', () => {
