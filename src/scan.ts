@@ -4,7 +4,7 @@
  */
 import { loadConfig, compileSettings, type CompiledSettings } from './config/load.js';
 import { RuleSet } from './detector/detector.js';
-import { applyFilters, buildFilters, type Dropped, type Filter } from './filters/index.js';
+import { addedLinesFilter, applyFilters, buildFilters, type Dropped, type Filter } from './filters/index.js';
 import { compareFindings, type Finding } from './findings/finding.js';
 import type { Project } from './plugins/api.js';
 import type { Fragment } from './sources/fragment.js';
@@ -51,11 +51,16 @@ export interface PipelineInput {
 export async function runPipeline(input: PipelineInput): Promise<{ findings: Finding[]; dropped: Dropped[] }> {
   const { ruleSet } = input.settings;
   const filters = buildFilters(input.settings.allowFilter.filter, input.extraFilters, input.settings.baseline?.filter.filter);
+  // Change scans (staged, --diff) report only what the change adds: the fragment says which lines.
+  const filtersFor = (fragment: Fragment): Filter[] =>
+    fragment.addedLines === undefined
+      ? filters
+      : buildFilters(input.settings.allowFilter.filter, [addedLinesFilter(fragment.addedLines), ...(input.extraFilters ?? [])], input.settings.baseline?.filter.filter);
   const dropped: Dropped[] = [];
   const findings: Finding[] = [];
   for await (const fragment of input.fragments) {
     const raw = ruleSet.detect(fragment, input.usePrefilter ?? true);
-    if (raw.length > 0) findings.push(...applyFilters(raw, filters, dropped));
+    if (raw.length > 0) findings.push(...applyFilters(raw, filtersFor(fragment), dropped));
   }
   if (input.project) findings.push(...applyFilters(await ruleSet.detectProject(input.project), filters, dropped));
   findings.sort(compareFindings);

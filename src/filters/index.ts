@@ -10,6 +10,7 @@ export { AllowListFilter, type AllowList } from './allowlist.js';
 export { BaselineFilter, baselineHash, entryOf, serializeBaseline, type Baseline, type BaselineEntry } from './baseline.js';
 export type { Verdict } from './verdict.js';
 export { inlineFilter } from './inline.js';
+export { addedLinesFilter } from './added-lines.js';
 
 export interface Dropped {
   finding: Finding;

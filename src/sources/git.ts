@@ -84,3 +84,29 @@ export async function ignoredPaths(dir: string, paths: readonly string[]): Promi
   });
   return new Set(splitNul(stdout));
 }
+
+/**
+ * Streams a git command's stdout chunk by chunk (pull-based: git waits while we are busy), for
+ * outputs too large to buffer such as `git log` over a whole history. Ends by throwing a GitError
+ * with git's first stderr line if git failed.
+ */
+export async function* streamGit(args: string[], options: { cwd: string }): AsyncGenerator<Buffer> {
+  const child = spawn('git', args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let failure: GitError | undefined;
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    failure = new GitError(error.code === 'ENOENT' ? 'git is not installed or not on PATH' : `cannot run git: ${error.message}`);
+  });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => {
+    if (stderr.length < 4096) stderr += b.toString('utf8');
+  });
+  const closed = new Promise<number | null>((resolvePromise) => child.on('close', resolvePromise));
+  try {
+    for await (const chunk of child.stdout) yield chunk as Buffer;
+    const code = await closed;
+    if (failure) throw failure;
+    if (code !== 0) throw new GitError(stderr.trim().split('\n')[0]?.replace(/^fatal: /, '') || `git ${args[0]} exited with ${code}`);
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * One long-lived `git cat-file --batch` process serves every blob a git scan reads (staged, diff,
+ * history): object ids go in on stdin, contents come back in the same order. Requests are written
+ * a window ahead of the reads so git never waits on us, while reading stays pull-based: memory
+ * holds the window's ids and the one object being read, whatever the number of blobs.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { GitError } from './git.js';
+
+export type BlobContent =
+  | { kind: 'text'; content: Buffer }
+  | { kind: 'binary'; size: number }
+  | { kind: 'too-large'; size: number };
+
+/** How many requests may be in flight: enough to keep git busy, small enough to bound memory. */
+const WINDOW = 128;
+const EMPTY = Buffer.alloc(0);
+
+export class CatFile {
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private stdout: AsyncIterator<Buffer> | undefined;
+  private pending: Buffer = EMPTY;
+  private stderr = '';
+  private failure: Error | undefined;
+  private closed: Promise<number | null> | undefined;
+  private busy = false;
+
+  /** `gitArgs` go before `cat-file` (e.g. `--git-dir=…`). The process starts on the first read. */
+  constructor(
+    private readonly cwd: string,
+    private readonly gitArgs: readonly string[] = [],
+  ) {}
+
+  private start(): ChildProcessWithoutNullStreams {
+    if (this.child) return this.child;
+    const child = spawn('git', [...this.gitArgs, 'cat-file', '--batch'], { cwd: this.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      this.failure = new GitError(error.code === 'ENOENT' ? 'git is not installed or not on PATH' : `cannot run git: ${error.message}`);
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      if (this.stderr.length < 4096) this.stderr += b.toString('utf8');
+    });
+    child.stdin.on('error', () => {}); // git died: the read side reports why
+    this.closed = new Promise((resolve) => child.on('close', resolve));
+    this.stdout = child.stdout[Symbol.asyncIterator]();
+    this.child = child;
+    return child;
+  }
+
+  /**
+   * Reads the blobs of `requests` in order and yields each request with its content. Blobs over
+   * `maxSize` are drained without being kept; binaries (a NUL in the first 8000 bytes, git's own
+   * test) are reported as such. A missing or unreadable object throws: callers fail closed.
+   */
+  async *read<T extends { blob: string; path?: string }>(requests: Iterable<T> | AsyncIterable<T>, maxSize: number): AsyncGenerator<[T, BlobContent]> {
+    if (this.busy) throw new Error('CatFile.read: one read at a time');
+    this.busy = true;
+    const child = this.start();
+    const source = Symbol.asyncIterator in requests ? requests[Symbol.asyncIterator]() : (requests as Iterable<T>)[Symbol.iterator]();
+    const inFlight: T[] = [];
+    let sourceDone = false;
+    try {
+      for (;;) {
+        while (!sourceDone && inFlight.length < WINDOW) {
+          const next = await source.next();
+          if (next.done) {
+            sourceDone = true;
+            break;
+          }
+          inFlight.push(next.value);
+          child.stdin.write(`${next.value.blob}\n`);
+        }
+        const request = inFlight.shift();
+        if (request === undefined) return;
+        let content: BlobContent;
+        try {
+          content = await this.readObject(request.blob, maxSize);
+        } catch (error) {
+          if (error instanceof GitError && request.path !== undefined) throw new GitError(`cannot read ${request.path}: ${error.message}`);
+          throw error;
+        }
+        yield [request, content];
+      }
+    } finally {
+      // A consumer that stops early leaves answers in the pipe: drain them so the next read lines up.
+      try {
+        for (const request of inFlight) await this.readObject(request.blob, 0);
+      } finally {
+        this.busy = false;
+      }
+    }
+  }
+
+  /** Reads one blob (convenience for a handful of lookups). */
+  async readOne(blob: string, maxSize: number): Promise<BlobContent> {
+    for await (const [, content] of this.read([{ blob }], maxSize)) return content;
+    throw new GitError(`git cat-file gave no answer for ${blob}`);
+  }
+
+  async close(): Promise<void> {
+    if (!this.child) return;
+    this.child.stdin.end();
+    await this.closed;
+  }
+
+  private async readObject(blob: string, maxSize: number): Promise<BlobContent> {
+    const header = await this.readLine();
+    const [oid, type, sizeText] = header.split(' ');
+    if (type === 'missing' || type === 'ambiguous') throw new GitError(`object ${blob} is ${type}: the repository may be corrupt or incomplete`);
+    if (oid !== blob || sizeText === undefined) throw new GitError(`unexpected answer from git cat-file for ${blob}: ${header.slice(0, 80)}`);
+    if (type !== 'blob') throw new GitError(`object ${blob} is a ${type}, not a blob`);
+    const size = Number(sizeText);
+    if (size > maxSize) {
+      await this.readBytes(size + 1, false);
+      return { kind: 'too-large', size };
+    }
+    const content = (await this.readBytes(size + 1, true)).subarray(0, size); // + the LF git adds
+    if (content.subarray(0, 8000).includes(0)) return { kind: 'binary', size };
+    return { kind: 'text', content };
+  }
+
+  /** Next chunk from git, or an error saying why git stopped answering. */
+  private async nextChunk(): Promise<Buffer> {
+    const next = await this.stdout!.next();
+    if (!next.done) return next.value;
+    const code = await this.closed;
+    if (this.failure) throw this.failure;
+    const reason = this.stderr.trim().split('\n')[0]?.replace(/^fatal: /, '');
+    throw new GitError(reason || `git cat-file stopped unexpectedly (exit ${code})`);
+  }
+
+  private async readLine(): Promise<string> {
+    const parts: Buffer[] = [];
+    for (;;) {
+      const lf = this.pending.indexOf(10);
+      if (lf !== -1) {
+        parts.push(this.pending.subarray(0, lf));
+        this.pending = this.pending.subarray(lf + 1);
+        return Buffer.concat(parts).toString('utf8');
+      }
+      parts.push(this.pending);
+      this.pending = await this.nextChunk();
+    }
+  }
+
+  /** Takes `n` bytes off the stream; keeps them only when asked (large blobs are drained). */
+  private async readBytes(n: number, keep: boolean): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let left = n;
+    for (;;) {
+      const take = Math.min(left, this.pending.length);
+      if (keep && take > 0) parts.push(this.pending.subarray(0, take));
+      this.pending = this.pending.subarray(take);
+      left -= take;
+      if (left === 0) return keep ? (parts.length === 1 ? parts[0] : Buffer.concat(parts)) : EMPTY;
+      this.pending = await this.nextChunk();
+    }
+  }
+}
