@@ -20,9 +20,16 @@ function buildProgram(run: (task: () => Promise<number>, debug: boolean) => Prom
     program
       .command('scan')
       .description('scan files and folders (default: the current folder; inside git, what git would see)')
-      .argument('[paths...]', 'files and folders to scan'),
-  ).action((paths: string[], options: OutputOptions) =>
-    run(async () => (await import('./commands/scan.js')).runScan(paths, options), options.debug === true),
+      .argument('[paths...]', 'files and folders to scan')
+      .option('--diff <base>', 'scan only what the commits since the merge base with <base> add (e.g. origin/main); paths narrow it'),
+  ).action((paths: string[], options: OutputOptions & { diff?: string }) =>
+    run(
+      async () =>
+        options.diff === undefined
+          ? (await import('./commands/scan.js')).runScan(paths, options)
+          : (await import('./commands/diff.js')).runDiffScan(options.diff, paths, options),
+      options.debug === true,
+    ),
   );
 
   program
@@ -45,6 +52,35 @@ function buildProgram(run: (task: () => Promise<number>, debug: boolean) => Prom
     .option('--debug', 'print stack traces for internal errors')
     .action((paths: string[], options: { config?: string; baseline?: string; maxFileSize?: string; debug?: boolean }) =>
       run(async () => (await import('./commands/baseline.js')).runBaseline(paths, options), options.debug === true),
+    );
+
+  addReportOptions(
+    program
+      .command('staged')
+      .description('the pre-commit check: scan what is staged (the index), reporting only the lines the change adds')
+      .option('--all-lines', 'report findings anywhere in the staged files, not only on added lines'),
+  ).action((options: OutputOptions & { allLines?: boolean }) =>
+    run(async () => (await import('./commands/staged.js')).runStaged(options), options.debug === true),
+  );
+
+  addReportOptions(
+    program
+      .command('history')
+      .description('scan every commit reachable from all refs (or a range), each unique blob once')
+      .argument('[range]', 'revision range, e.g. main..feature or HEAD~50..HEAD (default: all refs)')
+      .option('--since <date>', 'only commits after this date (e.g. 2024-01-01, "3 months ago")')
+      .option('--git-dir <dir>', 'the repository to scan (e.g. a bare repository)'),
+  ).action((range: string | undefined, options: OutputOptions & { since?: string; gitDir?: string }) =>
+    run(async () => (await import('./commands/history.js')).runHistory(range, options), options.debug === true),
+  );
+
+  program
+    .command('init')
+    .description('set up the pre-commit hook: husky where there is a package.json, else a git hook (core.hooksPath honoured)')
+    .option('--force', 'replace an existing hook leakproof cannot add to (kept as .bak)')
+    .option('--debug', 'print stack traces for internal errors')
+    .action((options: { force?: boolean; debug?: boolean }) =>
+      run(async () => (await import('./commands/init.js')).runInit(options), options.debug === true),
     );
 
   // More commands register here, one block each (implementation modules are imported lazily).

@@ -1,0 +1,112 @@
+/**
+ * `leakproof history [range]`: audit every commit. Each unique blob that the commits introduced is
+ * scanned once; each finding names the commit that introduced it and whether the same secret is
+ * still in that file at HEAD. A progress line goes to stderr, only on a terminal.
+ */
+import { resolve } from 'node:path';
+import { compileSettings, loadConfig } from '../../config/load.js';
+import type { RuleSet } from '../../detector/detector.js';
+import type { Finding } from '../../findings/finding.js';
+import { runPipeline } from '../../scan.js';
+import { CatFile } from '../../sources/cat-file.js';
+import { headBlobs, historyRepo, readBlobs, readHistory, type HistoryCounts } from '../../sources/history.js';
+import { ScanStats } from '../../sources/stats.js';
+import { UsageError } from '../errors.js';
+import { checkOutputPath, type OutputOptions } from '../output.js';
+import { finishReport, maxFileSizeOf } from './git-report.js';
+import { parseMaxFileSize } from './scan.js';
+
+export interface HistoryOptions extends OutputOptions {
+  since?: string;
+  gitDir?: string;
+}
+
+export async function runHistory(range: string | undefined, options: HistoryOptions): Promise<number> {
+  const started = performance.now();
+  checkOutputPath(options.output);
+  // git would read a leading dash as an option.
+  if (range !== undefined && (range === '' || range.startsWith('-'))) throw new UsageError(`invalid revision range "${range}" (e.g. main..feature, HEAD~50..HEAD)`);
+  const maxFileSize = parseMaxFileSize(options.maxFileSize);
+  const cwd = process.cwd();
+  const gitArgs = options.gitDir === undefined ? [] : [`--git-dir=${resolve(options.gitDir)}`];
+  const repo = await historyRepo(cwd, gitArgs);
+  const settings = await compileSettings(await loadConfig(repo.top ?? cwd, options.config), cwd, { baseline: options.baseline });
+  const size = maxFileSizeOf(maxFileSize, settings);
+  const stats = new ScanStats();
+  const counts: HistoryCounts = { commits: 0, blobs: 0 };
+  const progress = process.stderr.isTTY ? progressLine(counts) : undefined;
+  const catFile = new CatFile(cwd, gitArgs);
+  let result;
+  try {
+    result = await runPipeline({
+      fragments: readHistory(catFile, { cwd, gitArgs, range, since: options.since }, { maxFileSize: size, stats, counts, onCommit: progress?.update }),
+      settings,
+    });
+    progress?.clear();
+    await markPresentAtHead(result.findings, { catFile, cwd, gitArgs, ruleSet: settings.ruleSet, maxFileSize: size });
+  } finally {
+    progress?.clear();
+    await catFile.close();
+  }
+
+  const notes: string[] = [];
+  if (range === undefined && options.since === undefined && counts.commits === 0) {
+    notes.push('The repository has no commits yet: there is no history to scan.');
+  } else {
+    const scope = [range ?? 'all refs', ...(options.since === undefined ? [] : [`since ${options.since}`])].join(', ');
+    notes.push(`Scanned ${plural(counts.commits, 'commit')} (${scope}): ${plural(counts.blobs, 'unique blob')}.`);
+  }
+  if (result.findings.length > 0) {
+    notes.push('A secret that was ever committed stays readable in every clone: rotate it, even when it is "removed since".');
+  }
+  return finishReport({ command: 'history', ...result, stats, durationMs: performance.now() - started, settings, notes }, options);
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * `presentAtHead`: whether the same secret (same fingerprint) is still in that path at HEAD. The
+ * same blob at HEAD means yes; a different blob is scanned once to compare fingerprints.
+ */
+async function markPresentAtHead(
+  findings: Finding[],
+  context: { catFile: CatFile; cwd: string; gitArgs: string[]; ruleSet: RuleSet; maxFileSize: number },
+): Promise<void> {
+  if (findings.length === 0) return;
+  const head = await headBlobs(context.cwd, context.gitArgs, [...new Set(findings.map((f) => f.path))]);
+  const changed = new Map<string, string>();
+  for (const f of findings) {
+    const blob = head.get(f.path);
+    if (blob !== undefined && blob !== f.blob) changed.set(f.path, blob);
+  }
+  const atHead = new Map<string, Set<string>>();
+  const requests = [...changed].map(([path, blob]) => ({ path, blob }));
+  for await (const fragment of readBlobs(context.catFile, requests, context.maxFileSize)) {
+    atHead.set(fragment.path, new Set(context.ruleSet.detect(fragment).map((f) => f.fingerprint)));
+  }
+  for (const f of findings) {
+    const blob = head.get(f.path);
+    f.presentAtHead = blob === undefined ? false : blob === f.blob ? true : (atHead.get(f.path)?.has(f.fingerprint) ?? false);
+  }
+}
+
+/** A throttled `\r` progress line on stderr (only used when stderr is a terminal). */
+function progressLine(counts: HistoryCounts): { update: () => void; clear: () => void } {
+  let last = 0;
+  let shown = false;
+  return {
+    update: () => {
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      shown = true;
+      process.stderr.write(`\r\x1b[Kleakproof: history: ${plural(counts.commits, 'commit')}, ${plural(counts.blobs, 'blob')}…`);
+    },
+    clear: () => {
+      if (shown) process.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}

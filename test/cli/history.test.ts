@@ -1,0 +1,209 @@
+/** `leakproof history` end to end: real repos with real commits (bare, shallow, orphan, merges), the built CLI. */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate, git, gitEnv, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
+
+interface Commit {
+  sha: string;
+  author: string;
+  email: string;
+  date: string;
+  subject: string;
+}
+interface Report {
+  findings: { ruleId: string; file: string; line: number; commit: Commit; presentAtHead: boolean; redacted: string }[];
+  stats: { filesScanned: number; filesSkipped: number };
+}
+const report = (stdout: string) => JSON.parse(stdout) as Report;
+const history = (cwd: string, ...args: string[]) => runCli(['history', ...args], { cwd, env: gitEnv() });
+const summary = (r: Report) => r.findings.map((f) => `${f.file}:${f.line} ${f.commit.subject} ${f.presentAtHead ? 'head' : 'gone'}`);
+
+/** Commits `files` (path → content, null deletes) with `subject`; returns the new sha. */
+function commit(dir: string, subject: string, files: Record<string, string | null>, date?: string): string {
+  for (const [path, content] of Object.entries(files)) {
+    if (content === null) git(dir, 'rm', '-q', path);
+    else {
+      writeFiles(dir, { [path]: content });
+      git(dir, 'add', path);
+    }
+  }
+  const env = date ? { ...gitEnv(), GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : gitEnv();
+  execFileSync('git', ['commit', '-qm', subject], { cwd: dir, env });
+  return git(dir, 'rev-parse', 'HEAD').trim();
+}
+
+describe('leakproof history', () => {
+  it('finds a key committed and later deleted, with the commit that introduced it and presentAtHead: false', () => {
+    const dir = tempGitRepo();
+    commit(dir, 'start', { 'README.md': '# app\n' });
+    const key = resendKey(1);
+    const added = commit(dir, 'add email config', { 'config/email.js': `module.exports = {\n  key: "${key}",\n};\n` });
+    commit(dir, 'use the environment', { 'config/email.js': 'module.exports = { key: process.env.RESEND_API_KEY };\n' });
+    const r = history(dir, '--format', 'json');
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain(key);
+    const out = report(r.stdout);
+    expect(out.findings).toHaveLength(1);
+    expect(out.findings[0]).toMatchObject({ ruleId: 'resend-api-key', file: 'config/email.js', line: 2, presentAtHead: false });
+    expect(out.findings[0].commit).toEqual({
+      sha: added,
+      author: 'Test Author',
+      email: 'author@example.test',
+      date: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      subject: 'add email config',
+    });
+
+    const text = history(dir);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(`config/email.js:2:9`);
+    expect(text.stdout).toContain(added.slice(0, 8));
+    expect(text.stdout).toContain(out.findings[0].commit.date.slice(0, 10));
+    expect(text.stdout).toMatch(/removed since/);
+    expect(text.stdout).toMatch(/Scanned 3 commits \(all refs\)/);
+  });
+
+  it('says presentAtHead: true when the same secret is still in the file at HEAD, even if the file changed', () => {
+    const dir = tempGitRepo();
+    const key = resendKey(2);
+    const first = commit(dir, 'add key', { 'app.py': `KEY = "${key}"\n` });
+    commit(dir, 'edit around it', { 'app.py': `# settings\nKEY = "${key}"\nDEBUG = True\n` });
+    const out = report(history(dir, '--format', 'json').stdout);
+    // The key appears in two blobs; both are reported, each with the commit that made that blob.
+    expect(summary(out)).toEqual(['app.py:1 add key head', 'app.py:2 edit around it head']);
+    expect(out.findings[0].commit.sha).toBe(first);
+  });
+
+  it('scans each unique blob once, attributed to the commit that introduced it', () => {
+    const dir = tempGitRepo();
+    const content = `token = "${resendKey(3)}"\n`;
+    commit(dir, 'one', { 'a.txt': content });
+    commit(dir, 'two', { 'b.txt': 'other\n' });
+    git(dir, 'checkout', '-qb', 'side');
+    commit(dir, 'same content again on a branch', { 'a.txt': null });
+    commit(dir, 'and back', { 'a.txt': content });
+    const r = history(dir, '--format', 'json');
+    expect(summary(report(r.stdout))).toEqual(['a.txt:1 one head']);
+    expect(report(r.stdout).stats.filesScanned).toBe(2);
+  });
+
+  it('narrows to a range or --since, and a range with no commits scans 0 commits', () => {
+    const dir = tempGitRepo();
+    commit(dir, 'old key', { 'old.txt': `k=${resendKey(4)}\n` }, '2020-01-01T00:00:00Z');
+    commit(dir, 'middle', { 'm.txt': 'm\n' }, '2021-01-01T00:00:00Z');
+    commit(dir, 'new key', { 'new.txt': `k=${resendKey(5)}\n` }, '2024-01-01T00:00:00Z');
+    const files = (r: { stdout: string }) => report(r.stdout).findings.map((f) => f.file);
+    expect(files(history(dir, '--format', 'json'))).toEqual(['new.txt', 'old.txt']);
+    expect(files(history(dir, 'HEAD~1..HEAD', '--format', 'json'))).toEqual(['new.txt']);
+    expect(files(history(dir, '--since', '2022-06-01', '--format', 'json'))).toEqual(['new.txt']);
+    git(dir, 'branch', 'feature');
+    const none = history(dir, 'main..feature');
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/Scanned 0 commits \(main\.\.feature\)/);
+  });
+
+  it('exits 0 on an empty repository and says there are no commits', () => {
+    const r = history(tempGitRepo());
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/no commits yet/);
+  });
+
+  it('reports bad input on one line with exit 2: not a repo, invalid range, unreadable object', () => {
+    const expectError = (r: { code: number; stderr: string; stdout: string }, message: RegExp) => {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe('');
+    };
+    expectError(history(tempDir()), /not a git repository/);
+    const dir = tempGitRepo();
+    commit(dir, 'one', { 'a.txt': 'a\n' });
+    expectError(history(dir, 'nope..HEAD'), /nope\.\.HEAD/);
+    // A range is never passed to git as an option.
+    expectError(history(dir, '--', '--output=x'), /invalid revision range "--output=x"/);
+    expectError(history(dir, '--git-dir', join(dir, 'missing')), /not a git repository/);
+
+    commit(dir, 'two', { 'b.txt': `b ${generate('{{alnum 30}}', 6)}\n` });
+    const blob = git(dir, 'rev-parse', 'HEAD:b.txt').trim();
+    const object = join(dir, '.git/objects', blob.slice(0, 2), blob.slice(2));
+    chmodSync(object, 0o644);
+    unlinkSync(object);
+    expectError(history(dir), /b\.txt/);
+  });
+
+  it('scans a bare repository (--git-dir, or from inside it), a shallow clone, a detached HEAD and an orphan branch', () => {
+    const dir = tempGitRepo();
+    commit(dir, 'first', { 'a.txt': `k=${resendKey(7)}\n` });
+    commit(dir, 'second', { 'b.txt': `k=${resendKey(8)}\n` });
+    commit(dir, 'third', { 'c.txt': 'c\n' });
+    git(dir, 'checkout', '-q', '--orphan', 'pages');
+    git(dir, 'rm', '-rqf', '.');
+    commit(dir, 'orphan', { 'site.txt': `k=${resendKey(9)}\n` });
+    git(dir, 'checkout', '-q', 'main');
+
+    const bare = join(tempDir(), 'mirror.git');
+    git(tempDir(), 'clone', '-q', '--mirror', dir, bare);
+    const viaFlag = history(tempDir(), '--git-dir', bare, '--format', 'json');
+    expect(report(viaFlag.stdout).findings.map((f) => f.file)).toEqual(['a.txt', 'b.txt', 'site.txt']);
+    const inside = history(bare, '--format', 'json');
+    expect(report(inside.stdout).findings.map((f) => `${f.file} ${f.presentAtHead}`)).toEqual(['a.txt true', 'b.txt true', 'site.txt false']);
+
+    const shallow = join(tempDir(), 'shallow');
+    git(tempDir(), 'clone', '-q', '--depth', '2', `file://${dir}`, shallow);
+    const s = history(shallow, '--format', 'json');
+    expect(s.code).toBe(1);
+    // The shallow boundary commit shows its whole tree as added: the older key is still found.
+    expect(report(s.stdout).findings.map((f) => f.file)).toEqual(['a.txt', 'b.txt']);
+
+    git(dir, 'checkout', '-q', '--detach', 'HEAD~1');
+    expect(report(history(dir, '--format', 'json').stdout).findings.map((f) => f.file)).toEqual(['a.txt', 'b.txt', 'site.txt']);
+  });
+
+  it('skips binary and oversized blobs, counted; ignores symlinks and submodules', () => {
+    const dir = tempGitRepo();
+    commit(dir, 'blobs', {
+      'image.bin': Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(`k=${resendKey(10)}`)]).toString('latin1'),
+      'big.txt': `${'x'.repeat(4000)}\nk=${resendKey(11)}\n`,
+      'small.txt': 'hello\n',
+    });
+    const r = history(dir, '--format', 'json', '--max-file-size', '2KB');
+    expect(r.code).toBe(0);
+    expect(report(r.stdout).stats).toMatchObject({ filesScanned: 1, filesSkipped: 2 });
+    expect(history(dir, '--verbose', '--max-file-size', '2KB').stdout).toMatch(/big\.txt \([0-9a-f]{8}\) {2}larger than 2000 bytes/);
+  });
+
+  it('finds a key that only a merge commit introduced (conflict resolution)', () => {
+    const dir = tempGitRepo();
+    commit(dir, 'base', { 'app.js': 'a = 1\n' });
+    git(dir, 'checkout', '-qb', 'feature');
+    commit(dir, 'feature change', { 'app.js': 'a = 2\n' });
+    git(dir, 'checkout', '-q', 'main');
+    commit(dir, 'main change', { 'app.js': 'a = 3\n' });
+    try {
+      git(dir, 'merge', '-q', 'feature');
+    } catch {
+      // conflict expected
+    }
+    writeFiles(dir, { 'app.js': `a = 4\nkey = "${resendKey(12)}"\n` });
+    git(dir, 'add', 'app.js');
+    git(dir, 'commit', '-qm', 'merge feature');
+    const out = report(history(dir, '--format', 'json').stdout);
+    expect(summary(out)).toEqual(['app.js:2 merge feature head']);
+  });
+
+  it('writes no progress line when stderr is not a terminal', () => {
+    const dir = tempGitRepo();
+    for (let i = 0; i < 40; i++) writeFiles(dir, { [`f${i}.txt`]: `${i}\n` });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'many files');
+    mkdirSync(join(dir, 'deep/er'), { recursive: true });
+    commit(dir, 'key', { 'deep/er/k.txt': `k=${resendKey(13)}\n` });
+    const r = history(dir, '--format', 'json');
+    expect(r.stderr).toMatch(/^leakproof: Scanned 2 commits \(all refs\): 41 unique blobs\.\n/);
+    expect(r.stderr).not.toMatch(/\r|…/);
+    expect(report(r.stdout).stats.filesScanned).toBe(41);
+  });
+});
