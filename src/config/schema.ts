@@ -8,6 +8,32 @@ import { SEVERITIES, type Severity } from '../plugins/api.js';
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 const stringList = z.array(z.string());
 
+/** How a verifier reads one kind of answer: a status (or several), optionally a word in the body. */
+const responseMatch = z
+  .object({
+    status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]),
+    bodyIncludes: z.string().min(1).optional(),
+    /** For live keys: what the key can do (e.g. `full`, `sending`). */
+    access: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** `verify:` in a rule: one HTTPS request with `{{secret}}` in the URL, a header or the body. */
+const verifierSchema = z
+  .object({
+    method: z.enum(['GET', 'POST', 'HEAD']).default('GET'),
+    // Keys only travel encrypted; tests point the request at 127.0.0.1 with an override.
+    url: z.string().regex(/^https:\/\/[^/\s]+/, 'must be an https:// URL'),
+    headers: z.record(z.string()).optional(),
+    body: z.string().optional(),
+    live: z.array(responseMatch).min(1),
+    revoked: z.array(responseMatch).default([]),
+  })
+  .strict()
+  .refine((v) => [v.url, v.body ?? '', ...Object.values(v.headers ?? {})].some((s) => s.includes('{{secret}}')), {
+    message: 'the request must use {{secret}} in the url, a header or the body',
+  });
+
 export const ruleDefSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/, 'rule ids are lowercase words joined by "-"'),
@@ -22,6 +48,9 @@ export const ruleDefSchema = z
     specificity: z.enum(['provider', 'format', 'generic']).optional(),
     allow: z.object({ stopwords: stringList.optional(), regexes: stringList.optional(), paths: stringList.optional() }).strict().optional(),
     remediation: z.string().optional(),
+    /** Environment variable name `leakproof fix` moves the secret into (default: from the rule id). */
+    env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'environment variable names are SCREAMING_SNAKE_CASE').optional(),
+    verify: verifierSchema.optional(),
     examples: z.object({ positive: stringList.default([]), negative: stringList.default([]) }).strict().optional(),
   })
   .strict();

@@ -8,6 +8,7 @@ import type { Fragment } from '../sources/fragment.js';
 import { fingerprintOf, type Finding } from '../findings/finding.js';
 import { Prefilter } from './prefilter.js';
 import { LineIndex } from './location.js';
+import type { PatternRule, VerifierDef } from './pattern-rule.js';
 
 /** A rule ready to run: its id, resolved meta and its handlers (created once per run). */
 export interface ActiveRule {
@@ -18,6 +19,9 @@ export interface ActiveRule {
   keywords: readonly string[];
   specificity: Specificity;
   remediation?: string;
+  /** Declarative rules only: the variable `leakproof fix` moves the secret into, and the `--verify` request. */
+  env?: string;
+  verify?: VerifierDef;
   messages: Record<string, string>;
   handlers: RuleHandlers;
 }
@@ -46,6 +50,8 @@ export class RuleSet {
         keywords: rule.meta.keywords ?? [],
         specificity: rule.meta.specificity ?? 'provider',
         remediation: rule.meta.remediation,
+        env: (rule as PatternRule).env,
+        verify: (rule as PatternRule).verify,
         messages: rule.meta.messages ?? {},
         handlers,
       });

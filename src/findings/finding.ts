@@ -28,7 +28,13 @@ export interface Finding {
   blob?: string;
   /** Set for history findings: whether the same secret is still in the file at HEAD. */
   presentAtHead?: boolean;
+  /** Set by `--verify`: whether the provider accepts the key. */
+  verified?: Verified;
+  /** With `verified: live`, what the key can do, when the provider says (e.g. `full`, `sending`). */
+  access?: string;
 }
+
+export type Verified = 'live' | 'revoked' | 'unknown';
 
 export interface ReportedFinding {
   ruleId: string;
@@ -46,6 +52,8 @@ export interface ReportedFinding {
   snippet: string;
   commit?: CommitInfo;
   presentAtHead?: boolean;
+  verified?: Verified;
+  access?: string;
   /** Only with `--show-secrets`. */
   secret?: string;
 }
@@ -88,6 +96,8 @@ export function toReported(finding: Finding, options: { showSecrets: boolean }):
   };
   if (finding.commit) reported.commit = finding.commit;
   if (finding.presentAtHead !== undefined) reported.presentAtHead = finding.presentAtHead;
+  if (finding.verified !== undefined) reported.verified = finding.verified;
+  if (finding.access !== undefined) reported.access = finding.access;
   if (options.showSecrets) reported.secret = secret;
   return reported;
 }
