@@ -2,7 +2,8 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { SEVERITY_RANK } from '../findings/finding.js';
+import type { ActiveRule } from '../detector/detector.js';
+import { SEVERITY_RANK, type Finding } from '../findings/finding.js';
 import { SEVERITIES, type Severity } from '../plugins/api.js';
 import { UsageError } from './errors.js';
 
@@ -21,6 +22,10 @@ export interface OutputOptions {
   baseline?: string | false;
   /** `--fail-on <severity>`: the lowest severity that makes the exit code 1. */
   failOn?: string;
+  /** `--verify`: ask each key's provider whether it is live. */
+  verify?: boolean;
+  /** `--fail-on-live`: only live keys make the exit code 1. */
+  failOnLive?: boolean;
 }
 
 /** Options every scanning command has (scan, staged, history). */
@@ -62,6 +67,32 @@ export function exitCodeFor(findings: readonly { severity: Severity }[], failOn:
   const threshold = SEVERITY_RANK[(failOn ?? 'info') as Severity];
   if (threshold === undefined) throw new UsageError(`--fail-on ${failOn}: expected one of ${SEVERITIES.join(', ')}`);
   return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}
+
+/** `--verify` and `--fail-on-live`: opt-in, since verifying sends each key to its provider. */
+export function addVerifyOptions(command: Command): Command {
+  return command
+    .option('--verify', "ask each key's provider whether it is live (sends the key over HTTPS to the provider the rule names)")
+    .option('--fail-on-live', 'with --verify: exit 1 only for live keys (still subject to --fail-on)');
+}
+
+/** Runs `--verify` when asked (setting `verified` on the findings); returns lines for the text report. */
+export async function verifyIfAsked(findings: Finding[], rules: readonly ActiveRule[], options: OutputOptions): Promise<string[]> {
+  if (options.failOnLive && !options.verify) throw new UsageError('--fail-on-live needs --verify (verifying sends each key to its provider, so it is never implied)');
+  if (!options.verify) return [];
+  const { verificationLines, verifyFindings, VerifyError } = await import('../verify/index.js');
+  try {
+    await verifyFindings(findings, rules, { env: process.env });
+  } catch (error) {
+    if (error instanceof VerifyError) throw new UsageError(error.message);
+    throw error;
+  }
+  return verificationLines(findings);
+}
+
+/** The findings that decide the exit code: with `--fail-on-live`, only live keys. */
+export function failingFindings<T extends { verified?: string }>(findings: readonly T[], options: OutputOptions): readonly T[] {
+  return options.failOnLive ? findings.filter((f) => f.verified === 'live') : findings;
 }
 
 export function writeReport(text: string, file: string | undefined): void {

@@ -5,12 +5,13 @@ import { REPORTERS } from '../../reporters/index.js';
 import { displayPath } from '../../config/baseline-file.js';
 import { scan, type ScanResult } from '../../scan.js';
 import { UsageError } from '../errors.js';
-import { checkOutputPath, exitCodeFor, useColor, writeReport, type OutputOptions } from '../output.js';
+import { checkOutputPath, exitCodeFor, failingFindings, useColor, verifyIfAsked, writeReport, type OutputOptions } from '../output.js';
 
 export async function runScan(paths: string[], options: OutputOptions): Promise<number> {
   checkOutputPath(options.output);
   const maxFileSize = parseMaxFileSize(options.maxFileSize);
   const result = await scan({ paths, configFile: options.config, maxFileSize, baseline: options.baseline });
+  const verification = await verifyIfAsked(result.findings, result.ruleSet.rules, options);
   const reporter = REPORTERS[options.format];
   const text = reporter({
     command: 'scan',
@@ -25,10 +26,11 @@ export async function runScan(paths: string[], options: OutputOptions): Promise<
     rules: result.ruleSet.rules.map((r) => ({ id: r.id, description: r.description, provider: r.provider, severity: r.severity, remediation: r.remediation })),
     color: useColor(options),
     verbose: options.verbose === true,
+    notes: verification,
   });
   writeReport(text, options.output);
   reportHints(result, paths.length === 0, options.verbose === true);
-  return exitCodeFor(result.findings, options.failOn);
+  return exitCodeFor(failingFindings(result.findings, options), options.failOn);
 }
 
 export function parseMaxFileSize(value: string | undefined): number | undefined {
