@@ -3,8 +3,8 @@
  * Commands are imported lazily so the pre-commit path loads only what it needs.
  */
 import { Command, CommanderError } from 'commander';
-import { isKnownError } from './errors.js';
-import { addReportOptions, type OutputOptions } from './output.js';
+import { isKnownError, UsageError } from './errors.js';
+import { addReportOptions, addVerifyOptions, type OutputOptions } from './output.js';
 
 const VERSION = '0.1.0';
 
@@ -16,20 +16,20 @@ function buildProgram(run: (task: () => Promise<number>, debug: boolean) => Prom
     .showHelpAfterError(false)
     .configureOutput({ outputError: () => {} });
 
-  addReportOptions(
-    program
-      .command('scan')
-      .description('scan files and folders (default: the current folder; inside git, what git would see)')
-      .argument('[paths...]', 'files and folders to scan')
-      .option('--diff <base>', 'scan only what the commits since the merge base with <base> add (e.g. origin/main); paths narrow it'),
-  ).action((paths: string[], options: OutputOptions & { diff?: string }) =>
-    run(
-      async () =>
-        options.diff === undefined
-          ? (await import('./commands/scan.js')).runScan(paths, options)
-          : (await import('./commands/diff.js')).runDiffScan(options.diff, paths, options),
-      options.debug === true,
+  addVerifyOptions(
+    addReportOptions(
+      program
+        .command('scan')
+        .description('scan files and folders (default: the current folder; inside git, what git would see)')
+        .argument('[paths...]', 'files and folders to scan')
+        .option('--diff <base>', 'scan only what the commits since the merge base with <base> add (e.g. origin/main); paths narrow it'),
     ),
+  ).action((paths: string[], options: OutputOptions & { diff?: string }) =>
+    run(async () => {
+      if (options.diff === undefined) return (await import('./commands/scan.js')).runScan(paths, options);
+      if (options.verify || options.failOnLive) throw new UsageError('--verify and --fail-on-live work on the working-tree scan, not with --diff');
+      return (await import('./commands/diff.js')).runDiffScan(options.diff, paths, options);
+    }, options.debug === true),
   );
 
   program
@@ -81,6 +81,20 @@ function buildProgram(run: (task: () => Promise<number>, debug: boolean) => Prom
     .option('--debug', 'print stack traces for internal errors')
     .action((options: { force?: boolean; debug?: boolean }) =>
       run(async () => (await import('./commands/init.js')).runInit(options), options.debug === true),
+    );
+
+  program
+    .command('fix')
+    .description('move hard-coded secrets into .env (git-ignored) and reference them from the environment; a dry run unless --write')
+    .argument('[paths...]', 'files and folders to fix (default: the current folder)')
+    .option('--write', 'apply the changes (default: print the diff and change nothing)')
+    .option('-c, --config <file>', 'config file (default: .leakproof.yaml in the scan root)')
+    .option('--max-file-size <size>', 'skip files larger than this (e.g. 10MiB, 500KB)', '10MiB')
+    .option('--show-secrets', 'show secrets in the diff instead of redacting them')
+    .option('--no-color', 'no colours (also: NO_COLOR=1)')
+    .option('--debug', 'print stack traces for internal errors')
+    .action((paths: string[], options: { write?: boolean; config?: string; maxFileSize?: string; showSecrets?: boolean; color: boolean; debug?: boolean }) =>
+      run(async () => (await import('./commands/fix.js')).runFix(paths, options), options.debug === true),
     );
 
   // More commands register here, one block each (implementation modules are imported lazily).
