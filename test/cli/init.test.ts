@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { CLI, git, gitEnv, REPO_ROOT, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
 
 /** `git commit` as a user runs it, with the hooks; stdout and stderr together. */
@@ -182,6 +183,19 @@ describe('leakproof init', () => {
     expect(forced.code).toBe(0);
     expect(readFileSync(`${otherHook}.bak`, 'utf8')).toBe(python);
     expect(readFileSync(otherHook, 'utf8')).toMatch(/leakproof staged/);
+  });
+
+  it('ships .pre-commit-hooks.yaml whose leakproof hook runs the staged check', () => {
+    const hooks = parse(readFileSync(join(REPO_ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; entry: string; pass_filenames: boolean; language: string }[];
+    const hook = hooks.find((h) => h.id === 'leakproof');
+    expect(hook).toMatchObject({ entry: 'leakproof staged', pass_filenames: false, language: 'node' });
+    // Run the entry as the framework would (from PATH, no file names) on a staged key.
+    const dir = tempGitRepo({ 'k.txt': `k=${resendKey(7)}\n` });
+    git(dir, 'add', 'k.txt');
+    const [command, ...args] = hook!.entry.split(' ');
+    const r = spawnSync(command, args, { cwd: dir, env: { ...gitEnv(), PATH: shimPath() }, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('k.txt:1');
   });
 
   it('outside a git work tree: exit 2 with one line', () => {
