@@ -26,6 +26,8 @@ export interface TextFile {
   /** A UTF-8 byte order mark, removed from `lines` and put back on write. */
   bom: boolean;
   lines: string[];
+  /** Why fix must not write this file (a symlink, unreadable, not UTF-8); only an error if it needs to. */
+  unusable?: string;
 }
 
 export interface FileChange {
@@ -119,8 +121,14 @@ export function readTextFile(root: string, path: string): TextFile | string {
 
 function readSupportFile(root: string, path: string): TextFile {
   const file = readTextFile(root, path);
-  if (typeof file === 'string') throw new FixError(`${path}: ${file}; leakproof fix needs to update it`);
-  return file;
+  return typeof file === 'string' ? { path, before: undefined, bom: false, lines: [], unusable: file } : file;
+}
+
+/** A change to a support file, refused when the file cannot be edited safely. */
+function supportChange(file: TextFile, lines: string[], privateIfNew = false): FileChange {
+  // The lines are not named: for .env they hold the secrets.
+  if (file.unusable) throw new FixError(`${file.path}: ${file.unusable}; leakproof fix needs to append to it, so sort that out first`);
+  return { file, edits: [appendEdit(file.lines, lines)], privateIfNew };
 }
 
 /** Whether the secret is still exactly where the scan saw it. */
@@ -167,16 +175,16 @@ export function buildSupport(s: Surroundings, moves: readonly Move[], guardedPat
   const inEnv = parseDotenv(s.env.lines);
   const envLines = new Map<string, string>();
   for (const move of moves) if (inEnv.get(move.name) !== move.value) envLines.set(move.name, dotenvLine(move.name, move.value)!);
-  if (envLines.size > 0) plan.env = { file: s.env, edits: [appendEdit(s.env.lines, [...envLines.values()])], privateIfNew: true };
+  if (envLines.size > 0) plan.env = supportChange(s.env, [...envLines.values()], true);
 
   const inExample = parseDotenv(s.example.lines);
   const exampleLines = [...new Set(moves.map((m) => m.name))].filter((name) => !inExample.has(name)).map((name) => `${name}=`);
-  if (exampleLines.length > 0) plan.example = { file: s.example, edits: [appendEdit(s.example.lines, exampleLines)] };
+  if (exampleLines.length > 0) plan.example = supportChange(s.example, exampleLines);
 
   const guard = new Set(guardedPaths);
   if (moves.length > 0) guard.add('.env');
   const entries = [...new Set([...guard].filter((p) => !s.ignored.has(p)).map((p) => posix.basename(p)))];
-  if (entries.length > 0) plan.gitignore = { file: s.gitignore, edits: [appendEdit(s.gitignore.lines, entries)] };
+  if (entries.length > 0) plan.gitignore = supportChange(s.gitignore, entries);
   plan.untrack = [...guard].filter((p) => s.tracked.has(p)).sort();
   return plan;
 }

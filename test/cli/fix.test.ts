@@ -1,5 +1,5 @@
 /** `leakproof fix` end to end: the built CLI on small real projects in temp git repos. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate, git, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
@@ -156,6 +156,24 @@ describe('leakproof fix', () => {
     const dir = tempGitRepo({ 'a.js': `// mail\r\nconst r = new Resend("${key}");\r\n` });
     expect(runCli(['fix', '--write'], { cwd: dir }).code).toBe(0);
     expect(read(dir, 'a.js')).toBe('// mail\r\nconst r = new Resend(process.env.RESEND_API_KEY);\r\n');
+  });
+
+  it('refuses to replace a symlinked .env, but only when it has to write it', () => {
+    const key = resendKey(214);
+    const dir = tempGitRepo({ 'shared.env': 'PORT=1\n', '.gitignore': '.env\n', 'config.yaml': `key: ${key}\n` });
+    symlinkSync('shared.env', join(dir, '.env'));
+    const manualOnly = runCli(['fix', '--write'], { cwd: dir });
+    expect(manualOnly.stderr).toBe('');
+    expect(manualOnly.code).toBe(1);
+
+    writeFiles(dir, { 'a.js': `new Resend('${key}');\n` });
+    const before = snapshot(dir);
+    const r = runCli(['fix', '--write'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/\.env: it is a symlink; leakproof fix needs to append to it/);
+    expect(r.stderr + r.stdout).not.toContain(key);
+    expect(snapshot(dir)).toEqual(before);
   });
 
   it('gives one-line errors with exit 2 for bad input', () => {
