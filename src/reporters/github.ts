@@ -39,6 +39,7 @@ function annotation(f: ReportedFinding, rule: RuleInfo | undefined): string {
     const head = f.presentAtHead === undefined ? '' : f.presentAtHead ? ', still at HEAD' : ', removed since';
     lines.push(`Commit ${f.commit.sha.slice(0, 12)} (${f.commit.date.slice(0, 10)}${head})`);
   }
+  if (f.verified === 'live') lines.push(`Verified live${f.access ? ` (${f.access} access)` : ''}: rotate it now`);
   if (rule?.remediation) lines.push(`How to fix: ${oneLine(rule.remediation)}`);
   return `::${COMMAND[f.severity]} ${properties.join(',')}::${escapeData(lines.join('\n'))}`;
 }

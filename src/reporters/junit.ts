@@ -35,6 +35,7 @@ function failureBody(f: ReportedFinding, rule: RuleInfo | undefined): string {
     const head = f.presentAtHead === undefined ? '' : f.presentAtHead ? ', still at HEAD' : ', removed since';
     lines.push(`Commit: ${f.commit.sha} (${f.commit.date}, ${f.commit.author}${head})`);
   }
+  if (f.verified !== undefined) lines.push(`Verified: ${f.verified}${f.access ? ` (${f.access} access)` : ''}`);
   if (rule?.remediation) lines.push(`How to fix: ${oneLine(rule.remediation)}`);
   return lines.join('\n');
 }

@@ -54,13 +54,16 @@ function resultMessage(f: ReportedFinding): string {
   // `found:` rather than `key: value`, so the report does not read as an assignment to secret scanners.
   const value = f.redacted.length > 0 ? ` found: ${f.redacted.split(/\r?\n/)[0]}` : '';
   const commit = f.commit ? ` (commit ${f.commit.sha.slice(0, 12)}${f.presentAtHead === false ? ', removed since' : ''})` : '';
-  return `${f.message}${value}${commit}`;
+  const live = f.verified === 'live' ? ' (verified live: rotate it now)' : '';
+  return `${f.message}${value}${commit}${live}`;
 }
 
 function result(f: ReportedFinding, ruleIndex: number) {
   const properties: Record<string, unknown> = { severity: f.severity };
   if (f.commit) properties.commit = f.commit;
   if (f.presentAtHead !== undefined) properties.presentAtHead = f.presentAtHead;
+  if (f.verified !== undefined) properties.verified = f.verified;
+  if (f.access !== undefined) properties.access = f.access;
   return {
     ruleId: f.ruleId,
     ruleIndex,

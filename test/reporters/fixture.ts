@@ -3,7 +3,8 @@
  * `toReported`, around keys generated from fixed seeds (no key-shaped literal in the repo), fixed
  * stats and rule metadata written out here (not read from rules/, so catalogue edits do not move
  * the goldens). Covers: two findings in one file, a multi-line secret, a file finding with no
- * secret, a history finding with commit and presentAtHead, and a path with a space.
+ * secret, a history finding with commit and presentAtHead, a key verified live, and a path with
+ * a space.
  */
 import { compareFindings, fingerprintOf, toReported, type Finding } from '../../src/findings/finding.js';
 import type { ReportInput, RuleInfo } from '../../src/reporters/index.js';
@@ -79,7 +80,7 @@ function finding(path: string, ruleId: string, line: number, lineText: string, s
 export function fixtureFindings(): Finding[] {
   const body = SECRETS.pemBody;
   return [
-    finding('src/email.ts', 'resend-api-key', 2, `const resend = new Resend('${SECRETS.resend}');`, SECRETS.resend),
+    finding('src/email.ts', 'resend-api-key', 2, `const resend = new Resend('${SECRETS.resend}');`, SECRETS.resend, { verified: 'live', access: 'full' }),
     finding('src/email.ts', 'generic-secret-assignment', 9, `const smtpPassword = "${SECRETS.generic}";`, SECRETS.generic),
     finding('deploy/id_rsa', 'private-key', 2, body.split('\n')[0], body),
     finding('.env', 'dotenv-not-ignored', 1, '', ''),

@@ -45,4 +45,9 @@ describe('github reporter', () => {
     const line = out.split('\n').find((l) => l.includes('file=config/old settings.js'))!;
     expect(line).toContain('%0ACommit 4b825dc642cb (2024-03-01, removed since)%0A');
   });
+
+  it('says when --verify found the key live', () => {
+    const line = githubReporter(fixtureInput()).split('\n').find((l) => l.includes('file=src/email.ts,line=2,'))!;
+    expect(line).toContain('%0AVerified live (full access): rotate it now%0A');
+  });
 });

@@ -82,7 +82,7 @@ describe('junit reporter', () => {
     const failure = root.children[3].children[0].children[0];
     expect(failure.name).toBe('failure');
     expect(failure.attrs.type).toBe('resend-api-key');
-    expect(failure.text).toMatch(/^Severity: critical\nRule: resend-api-key \(Resend API key\)\nLocation: src\/email\.ts:2:28\nValue: re_\w\w…\(36 chars\)\nHow to fix: Create a new Resend API key/);
+    expect(failure.text).toMatch(/^Severity: critical\nRule: resend-api-key \(Resend API key\)\nLocation: src\/email\.ts:2:28\nValue: re_\w\w…\(36 chars\)\nVerified: live \(full access\)\nHow to fix: Create a new Resend API key/);
   });
 
   it('says which commit added a history finding', () => {

@@ -82,6 +82,13 @@ describe('sarif reporter', () => {
     expect(old.message.text).toMatch(/\(commit 4b825dc642cb, removed since\)$/);
   });
 
+  it('keeps the --verify verdict in properties and says so when a key is live', () => {
+    const log = JSON.parse(sarifReporter(fixtureInput())) as Sarif;
+    const live = log.runs[0].results.find((r) => r.locations[0].physicalLocation.artifactLocation.uri === 'src/email.ts' && r.ruleId === 'resend-api-key')!;
+    expect(live.properties).toMatchObject({ verified: 'live', access: 'full' });
+    expect(live.message.text).toMatch(/\(verified live: rotate it now\)$/);
+  });
+
   it('describes a rule missing from the rule list from the finding itself', () => {
     const input = fixtureInput();
     const log = JSON.parse(sarifReporter({ ...input, rules: RULES.filter((r) => r.id !== 'private-key') })) as Sarif;
