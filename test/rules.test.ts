@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRuleDir, BUILTIN_RULES_DIR } from '../src/config/rules.js';
 import { RuleSet } from '../src/detector/detector.js';
-import { compilePatternRule } from '../src/detector/pattern-rule.js';
+import { compilePatternRule, type RuleExample } from '../src/detector/pattern-rule.js';
 import { expandExample } from '../src/examples.js';
 import { BUILTIN_CODE_RULES } from '../src/builtin/index.js';
 import type { CodeRule } from '../src/plugins/api.js';
@@ -20,6 +20,10 @@ for (const [id, rule] of Object.entries(BUILTIN_CODE_RULES)) all.set(id, rule);
 const ruleSet = new RuleSet(all, { cwd: process.cwd() });
 
 const fragment = (text: string, path = 'example.txt'): Fragment => ({ text, path, startLine: 1, origin: 'directory' });
+/** An example as a fragment: generator tokens expanded, at its own path if it names one. */
+const exampleFragment = (example: RuleExample): Fragment =>
+  typeof example === 'string' ? fragment(expandExample(example)) : fragment(expandExample(example.text), example.path);
+const exampleText = (example: RuleExample): string => (typeof example === 'string' ? example : `${example.path}: ${example.text}`);
 
 describe('rule files', () => {
   it('have unique ids that start with the file name', () => {
@@ -46,32 +50,34 @@ for (const def of defs) {
     it('has at least two positive and two negative examples, none duplicated', () => {
       expect(positives.length).toBeGreaterThanOrEqual(2);
       expect(negatives.length).toBeGreaterThanOrEqual(2);
-      expect(new Set([...positives, ...negatives]).size).toBe(positives.length + negatives.length);
+      expect(new Set([...positives, ...negatives].map(exampleText)).size).toBe(positives.length + negatives.length);
     });
 
-    it.each(positives)('positive: %s', (template) => {
-      const text = expandExample(template);
-      expect(def.keywords.some((k) => text.toLowerCase().includes(k.toLowerCase())), 'a keyword occurs in the example').toBe(true);
+    it.each(positives.map((p) => [exampleText(p), p] as const))('positive: %s', (_, example) => {
+      const input = exampleFragment(example);
+      expect(def.keywords.some((k) => input.text.toLowerCase().includes(k.toLowerCase())), 'a keyword occurs in the example').toBe(true);
       for (const usePrefilter of [true, false]) {
         // Exactly one finding in all, of this rule: no other rule of equal or higher specificity claims it.
-        const found = ruleSet.detect(fragment(text), usePrefilter).map((f) => f.ruleId);
+        const found = ruleSet.detect(input, usePrefilter).map((f) => f.ruleId);
         expect(found, `prefilter ${usePrefilter}`).toEqual([def.id]);
       }
     });
 
-    it.each(negatives)('negative: %s', (template) => {
-      const text = expandExample(template);
+    it.each(negatives.map((n) => [exampleText(n), n] as const))('negative: %s', (_, example) => {
+      const input = exampleFragment(example);
       for (const usePrefilter of [true, false]) {
-        const found = ruleSet.detect(fragment(text), usePrefilter).filter((f) => f.ruleId === def.id);
+        const found = ruleSet.detect(input, usePrefilter).filter((f) => f.ruleId === def.id);
         expect(found, `prefilter ${usePrefilter}`).toHaveLength(0);
       }
     });
 
-    it('prefilter on and off give the same findings on all examples together', () => {
-      const text = [...positives, ...negatives].map((t) => expandExample(t)).join('\n');
-      const on = ruleSet.detect(fragment(text), true).map((f) => `${f.ruleId}@${f.line}:${f.column}`);
-      const off = ruleSet.detect(fragment(text), false).map((f) => `${f.ruleId}@${f.line}:${f.column}`);
-      expect(on.sort()).toEqual(off.sort());
+    it('prefilter on and off give the same findings on every example', () => {
+      for (const example of [...positives, ...negatives]) {
+        const input = exampleFragment(example);
+        const on = ruleSet.detect(input, true).map((f) => `${f.ruleId}@${f.line}:${f.column}`);
+        const off = ruleSet.detect(input, false).map((f) => `${f.ruleId}@${f.line}:${f.column}`);
+        expect(on.sort(), exampleText(example)).toEqual(off.sort());
+      }
     });
 
     it('finishes quickly on long near-miss input', () => {

@@ -34,6 +34,9 @@ const verifierSchema = z
     message: 'the request must use {{secret}} in the url, a header or the body',
   });
 
+/** An example: text scanned as `example.txt`, or `{ path, text }` for rules that depend on the file. */
+const example = z.union([z.string(), z.object({ path: z.string().min(1), text: z.string() }).strict()]);
+
 export const ruleDefSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/, 'rule ids are lowercase words joined by "-"'),
@@ -51,7 +54,7 @@ export const ruleDefSchema = z
     /** Environment variable name `leakproof fix` moves the secret into (default: from the rule id). */
     env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'environment variable names are SCREAMING_SNAKE_CASE').optional(),
     verify: verifierSchema.optional(),
-    examples: z.object({ positive: stringList.default([]), negative: stringList.default([]) }).strict().optional(),
+    examples: z.object({ positive: z.array(example).default([]), negative: z.array(example).default([]) }).strict().optional(),
   })
   .strict();
 

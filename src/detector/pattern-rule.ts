@@ -7,9 +7,12 @@ import type { CodeRule, Severity, Specificity } from '../plugins/api.js';
 import { shannonEntropy } from './entropy.js';
 import { isPlaceholder, SECRET_CHECKS, type SecretCheck } from './secret-checks.js';
 
+/** An example text, scanned as `example.txt` unless it names its own path. */
+export type RuleExample = string | { path: string; text: string };
+
 export interface RuleExamples {
-  positive?: string[];
-  negative?: string[];
+  positive?: RuleExample[];
+  negative?: RuleExample[];
 }
 
 export interface PatternRuleDef {
@@ -125,7 +128,7 @@ export function compilePatternRule(def: PatternRuleDef): PatternRule {
           if (stopwords.some((w) => lower.includes(w))) continue;
           if (allowRegexes.some((r) => r.test(secret))) continue;
           const start = indices[0][0];
-          const input = { secret, groups: { ...match.groups }, before: fragment.text.slice(Math.max(0, start - 100), start) };
+          const input = { secret, groups: { ...match.groups }, before: fragment.text.slice(Math.max(0, start - 100), start), path: fragment.path };
           if (!checks.every((check) => check(input))) continue;
           context.report({ range: [indices[0][0], indices[0][1]], secretRange });
         }

@@ -11,6 +11,8 @@ export interface CheckInput {
   groups: Record<string, string | undefined>;
   /** Up to 100 characters of text just before the match (rules anchored mid-name rebuild the name from it). */
   before: string;
+  /** The fragment's path: whether a file is code or config changes what a value can be. */
+  path: string;
 }
 /** Returns true when the candidate is kept. */
 export type SecretCheck = (input: CheckInput) => boolean;
@@ -66,9 +68,9 @@ export function nameWords(name: string): string[] {
 export function isSecretName(name: string): boolean {
   const words = nameWords(name);
   if (words.some((w) => NON_SECRET_NAME_WORDS.has(w))) return false;
-  const joined = words.join('');
   if (words.some((w) => SECRET_NAME_WORDS.has(w))) return true;
-  return /apikey|secretkey|accesskey|privatekey|authkey|password|passwd|secret|token/.test(joined);
+  // Compound names (`dbpassword`, `githubtoken`) end in a secret word; `secretlint` does not.
+  return /(?:apikey|secretkey|accesskey|privatekey|authkey|password|passwd|secret|token|credentials?)$/.test(words.join(''));
 }
 
 /** A small list of words that make up placeholder and identifier-like values. */
@@ -135,6 +137,33 @@ function isBase64OfPlainText(value: string): boolean {
   return plain.length <= decoded.length * 0.05 && / /.test(decoded);
 }
 
+const PROGRAM_SOURCE = /\.(?:[cm]?[jt]sx?|d\.[cm]?ts|py|rb|go|java|kts?|scala|groovy|cs|fs|php|rs|swift|c|cc|cpp|cxx|h|hh|hpp|m|mm|dart|lua|pl|pm|r|jl|ex|exs|erl|hs|ml|clj|cljs|vue|svelte|astro|map)$/i;
+
+/** Program source (where unquoted values are expressions), as opposed to config, docs or shell. */
+export function isProgramSource(path: string): boolean {
+  return PROGRAM_SOURCE.test(path);
+}
+
+/**
+ * Identifier-shaped text (`ArrowToken$1`, `NonExpressionParenKeyword`, `user_service`): its
+ * letters fall into pronounceable word segments. Random tokens break into short, vowel-poor
+ * pieces (`COAy9Segbm` → CO, Ay, Segbm).
+ */
+export function looksLikeIdentifier(value: string): boolean {
+  if (!/^[A-Za-z0-9_$.-]+$/.test(value)) return false;
+  if ((value.match(/[0-9]/g) ?? []).length > 3) return false;
+  const segments = value.match(/[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+|[A-Z]/g) ?? [];
+  let letters = 0;
+  let wordlike = 0;
+  for (const segment of segments) {
+    letters += segment.length;
+    if (segment.length < 3) continue;
+    const vowels = (segment.match(/[aeiouy]/gi) ?? []).length / segment.length;
+    if (vowels >= 0.2 && vowels <= 0.7 && !/[bcdfghjklmnpqrstvwxz]{4,}/i.test(segment)) wordlike += segment.length;
+  }
+  return letters >= 4 && wordlike / letters >= 0.75;
+}
+
 export type GenericVerdict = { random: true } | { random: false; reason: string };
 
 /**
@@ -150,7 +179,10 @@ export function judgeGenericValue(value: string, name = ''): GenericVerdict {
     return no('variable reference');
   if (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+(\(\))?$/.test(value)) return no('member expression');
   if (/[()]/.test(value) && /^[\w$.]+\(/.test(value)) return no('function call');
-  if (/^[[({<]|[\])}]$/.test(value)) return no('code expression');
+  if (/^[[({<?!"'`]|["'`\])}]$|[[({]/.test(value)) return no('code expression');
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(value)) return no('non-ASCII text');
+  if (/^[\w@.-]+\/[\w@./-]+$/.test(value) && /[a-z]{2,}[-_/]|\.[a-z]{1,4}$/.test(value)) return no('path or package name');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return no('URL');
   if (/^(\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || /^[\w.-]+(\/[\w.-]+){2,}\/?$/.test(value)) return no('file path');
   if (/^sha(1|256|384|512)-[A-Za-z0-9+/=]+$/.test(value)) return no('integrity hash');
@@ -161,6 +193,7 @@ export function judgeGenericValue(value: string, name = ''): GenericVerdict {
   if (/^[A-Za-z]+([_-][A-Za-z]+)*$/.test(value) && value.length < 24) return no('identifier');
   if (/^[a-z]{2,}(?:[A-Z][a-z]{2,})+[0-9]{0,2}$/.test(value) || /^(?:[A-Z][a-z]{2,}){2,}[0-9]{0,2}$/.test(value)) return no('camelCase identifier');
   if (/^[A-Z0-9]+(_[A-Z0-9]+)+$/.test(value) && !/\d{3}/.test(value)) return no('constant name');
+  if (looksLikeIdentifier(value)) return no('identifier');
   if (/^[\w-]+\.(js|ts|json|ya?ml|txt|pem|key|crt|png|jpg|html|css|md|env|sh|py)$/i.test(value)) return no('file name');
   if (isBase64OfPlainText(value)) return no('base64 of plain text');
   const classes = charClasses(value);
@@ -210,9 +243,14 @@ export function crc32(text: string): number {
 
 /** Named checks a declarative rule may list under `checks:`. */
 export const SECRET_CHECKS: Record<string, SecretCheck> = {
-  'generic-value': ({ secret, groups, before }) => {
+  'generic-value': ({ secret, groups, before, path }) => {
     const name = assignedName(groups, before);
     if (name && !isSecretName(name)) return false;
+    // In program source an unquoted right-hand side is an expression (`key = obj[key]`), not a
+    // literal; unquoted secrets are a config-file shape (.env, YAML, shell, properties).
+    if (groups.bare !== undefined && isProgramSource(path)) return false;
+    // Codecov-style badge tokens in README image links are public by design.
+    if (/[?&]$/.test(before) && /badge|codecov\.io|shields\.io/i.test(before)) return false;
     return judgeGenericValue(secret, name).random;
   },
   'github-checksum': ({ secret }) => githubChecksumValid(secret),
