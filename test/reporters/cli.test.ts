@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FORMATS } from '../../src/cli/output.js';
 import { REPORTERS } from '../../src/reporters/index.js';
-import { generate, resendKey, runCli, tempDir, writeFiles } from '../helpers/index.js';
+import { generate, git, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
 import { errorsOf, reportValidator, sarifValidator } from './schemas.js';
 
 /** Start of an ANSI colour sequence. */
@@ -97,7 +97,7 @@ describe('--fail-on', () => {
     ];
     for (const [args, code] of cases) {
       const r = runCli(['scan', '--format', 'json', ...args], { cwd: dir });
-      expect(r.code, args.join(' ') || 'default').toBe(code);
+      expect(r.code, `${args.join(' ') || 'default'}: ${r.stderr}`).toBe(code);
       expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings, args.join(' ')).toHaveLength(1);
     }
   });
@@ -121,5 +121,47 @@ describe('--fail-on', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--fail-on.*urgent.*critical, high, medium, low, info/);
+  });
+});
+
+describe('git commands share the formats and --fail-on', () => {
+  function repoWithOldKey(): { dir: string; key: string } {
+    const key = resendKey(205);
+    const dir = tempGitRepo({ 'settings.js': `module.exports = { resend: "${key}" };\n` });
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'add settings');
+    writeFiles(dir, { 'settings.js': 'module.exports = { resend: process.env.RESEND_API_KEY };\n' });
+    git(dir, 'commit', '-qam', 'read the key from the environment');
+    return { dir, key };
+  }
+
+  it('history: SARIF and JSON carry the commit and presentAtHead, and validate', () => {
+    const { dir, key } = repoWithOldKey();
+    const sarif = runCli(['history', '--format', 'sarif'], { cwd: dir });
+    expect(sarif.code, sarif.stderr).toBe(1);
+    expect(sarif.stdout).not.toContain(key);
+    const log = JSON.parse(sarif.stdout) as { runs: { results: { properties: Record<string, unknown> }[] }[] };
+    const validateSarif = sarifValidator();
+    expect(validateSarif(log), errorsOf(validateSarif).join('\n')).toBe(true);
+    expect(log.runs[0].results[0].properties).toMatchObject({ presentAtHead: false, commit: { subject: 'add settings' } });
+
+    const json = runCli(['history', '--format', 'json'], { cwd: dir });
+    const validateJson = reportValidator();
+    expect(validateJson(JSON.parse(json.stdout)), errorsOf(validateJson).join('\n')).toBe(true);
+
+    const junit = runCli(['history', '--format', 'junit'], { cwd: dir });
+    expect(junit.stdout).toMatch(/Commit: [0-9a-f]{40} \(.*, Test Author, removed since\)/);
+  });
+
+  it('history and staged: --fail-on decides the exit code', () => {
+    const { dir } = repoWithOldKey();
+    writeFiles(dir, { '.leakproof.yaml': 'rules:\n  severity: { resend-api-key: low }\n' });
+    expect(runCli(['history'], { cwd: dir }).code).toBe(1);
+    expect(runCli(['history', '--fail-on', 'medium'], { cwd: dir }).code).toBe(0);
+
+    writeFiles(dir, { 'mail.js': `const k = "${resendKey(206)}";\n` });
+    git(dir, 'add', 'mail.js');
+    expect(runCli(['staged'], { cwd: dir }).code).toBe(1);
+    expect(runCli(['staged', '--fail-on', 'medium'], { cwd: dir }).code).toBe(0);
   });
 });
