@@ -39,9 +39,13 @@ export interface ChangedFile {
  */
 const DIFF_ARGS = ['-c', 'diff.relative=false', 'diff', '--raw', '-p', '-z', '-U0', '--inter-hunk-context=0', '-M', '--no-abbrev', '--no-color', '--no-ext-diff', '--no-textconv', '--submodule=short'];
 
-/** `git diff <revisions> -- <pathspecs>` parsed into changed files with their added lines. */
-export async function changedFiles(cwd: string, revisions: readonly string[], pathspecs: readonly string[] = []): Promise<ChangedFile[]> {
-  const { stdout } = await runGit([...DIFF_ARGS, ...revisions, '--', ...pathspecs], { cwd });
+/**
+ * `git diff <revisions> -- <pathspecs>` parsed into changed files with their added lines. Files
+ * over `maxFileSize` are skipped later anyway, so git is told to treat them as binary
+ * (`core.bigFileThreshold`) instead of printing their whole patch.
+ */
+export async function changedFiles(cwd: string, revisions: readonly string[], pathspecs: readonly string[], maxFileSize: number): Promise<ChangedFile[]> {
+  const { stdout } = await runGit(['-c', `core.bigFileThreshold=${maxFileSize}`, ...DIFF_ARGS, ...revisions, '--', ...pathspecs], { cwd });
   return parseDiff(stdout);
 }
 
@@ -189,7 +193,7 @@ export async function* readChanges(catFile: CatFile, files: readonly ChangedFile
  * What the commits from the merge base of `base` and HEAD up to HEAD add: the pull-request view
  * (`git diff base...HEAD`). Lines that already existed on the base are not part of it.
  */
-export async function branchChange(cwd: string, base: string, pathspecs: readonly string[]): Promise<{ top: string; files: ChangedFile[] }> {
-  const [info, files] = await Promise.all([runGit(['rev-parse', '--show-toplevel'], { cwd }), changedFiles(cwd, [`${base}...HEAD`], pathspecs)]);
+export async function branchChange(cwd: string, base: string, pathspecs: readonly string[], maxFileSize: number): Promise<{ top: string; files: ChangedFile[] }> {
+  const [info, files] = await Promise.all([runGit(['rev-parse', '--show-toplevel'], { cwd }), changedFiles(cwd, [`${base}...HEAD`], pathspecs, maxFileSize)]);
   return { top: info.stdout.toString('utf8').trim(), files };
 }

@@ -18,16 +18,16 @@ export interface StagedChange {
   mergeHeads: string[];
 }
 
-export async function stagedChange(cwd: string): Promise<StagedChange> {
+export async function stagedChange(cwd: string, maxFileSize: number): Promise<StagedChange> {
   // Independent questions, asked in parallel: the pre-commit hook is the hot path.
   const [info, files] = await Promise.all([
     runGit(['rev-parse', '--show-toplevel', '--git-path', 'MERGE_HEAD'], { cwd }),
-    changedFiles(cwd, ['--cached']),
+    changedFiles(cwd, ['--cached'], [], maxFileSize),
   ]);
   const [top, mergeHeadFile] = info.stdout.toString('utf8').trim().split('\n');
   const mergeHeads = readMergeHeads(resolve(cwd, mergeHeadFile));
   let result = files;
-  for (const parent of mergeHeads) result = intersectAdded(result, await changedFiles(cwd, ['--cached', parent]));
+  for (const parent of mergeHeads) result = intersectAdded(result, await changedFiles(cwd, ['--cached', parent], [], maxFileSize));
   return { top, files: result, mergeHeads };
 }
 

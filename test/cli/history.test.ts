@@ -1,6 +1,6 @@
 /** `leakproof history` end to end: real repos with real commits (bare, shallow, orphan, merges), the built CLI. */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate, git, gitEnv, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
@@ -162,17 +162,26 @@ describe('leakproof history', () => {
     expect(report(history(dir, '--format', 'json').stdout).findings.map((f) => f.file)).toEqual(['a.txt', 'b.txt', 'site.txt']);
   });
 
-  it('skips binary and oversized blobs, counted; ignores symlinks and submodules', () => {
+  it('skips binary and oversized blobs, symlinks and submodules, and counts them', () => {
     const dir = tempGitRepo();
     commit(dir, 'blobs', {
       'image.bin': Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(`k=${resendKey(10)}`)]).toString('latin1'),
       'big.txt': `${'x'.repeat(4000)}\nk=${resendKey(11)}\n`,
       'small.txt': 'hello\n',
     });
+    symlinkSync('small.txt', join(dir, 'link.txt'));
+    git(dir, 'add', 'link.txt');
+    // A submodule entry (gitlink): a commit id, not content of this repository.
+    git(dir, 'update-index', '--add', '--cacheinfo', `160000,${git(dir, 'rev-parse', 'HEAD').trim()},vendor/lib`);
+    git(dir, 'commit', '-qm', 'link and submodule');
     const r = history(dir, '--format', 'json', '--max-file-size', '2KB');
     expect(r.code).toBe(0);
-    expect(report(r.stdout).stats).toMatchObject({ filesScanned: 1, filesSkipped: 2 });
-    expect(history(dir, '--verbose', '--max-file-size', '2KB').stdout).toMatch(/big\.txt \([0-9a-f]{8}\) {2}larger than 2000 bytes/);
+    expect(report(r.stdout).stats).toMatchObject({ filesScanned: 1, filesSkipped: 4 });
+    const text = history(dir, '--verbose', '--max-file-size', '2KB').stdout;
+    expect(text).toMatch(/big\.txt \([0-9a-f]{8}\) {2}larger than 2000 bytes/);
+    expect(text).toMatch(/image\.bin \([0-9a-f]{8}\) {2}binary/);
+    expect(text).toMatch(/link\.txt {2}symlink/);
+    expect(text).toMatch(/vendor\/lib {2}submodule/);
   });
 
   it('finds a key that only a merge commit introduced (conflict resolution)', () => {

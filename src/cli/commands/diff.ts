@@ -4,7 +4,7 @@
  * logic as the pre-commit check: a secret that already existed on the base is not reported.
  */
 import { compileSettings, loadConfig } from '../../config/load.js';
-import { runPipeline } from '../../scan.js';
+import { DEFAULT_MAX_FILE_SIZE, runPipeline } from '../../scan.js';
 import { CatFile } from '../../sources/cat-file.js';
 import { branchChange, readChanges } from '../../sources/diff.js';
 import { changeProject } from '../../sources/staged.js';
@@ -21,7 +21,7 @@ export async function runDiffScan(base: string, pathspecs: string[], options: Ou
   if (base === '' || base.startsWith('-')) throw new UsageError(`--diff ${base}: expected a branch, tag or commit such as origin/main`);
   const maxFileSize = parseMaxFileSize(options.maxFileSize);
   const cwd = process.cwd();
-  const change = await branchChange(cwd, base, pathspecs);
+  const change = await branchChange(cwd, base, pathspecs, maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
   const settings = await compileSettings(await loadConfig(change.top, options.config), cwd, { baseline: options.baseline });
   const stats = new ScanStats();
   const catFile = new CatFile(cwd);

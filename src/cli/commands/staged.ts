@@ -5,7 +5,7 @@
  * git cannot answer, the error exits 2, never 0.
  */
 import { compileSettings, loadConfig } from '../../config/load.js';
-import { runPipeline } from '../../scan.js';
+import { DEFAULT_MAX_FILE_SIZE, runPipeline } from '../../scan.js';
 import { CatFile } from '../../sources/cat-file.js';
 import { readChanges } from '../../sources/diff.js';
 import { changeProject, stagedChange } from '../../sources/staged.js';
@@ -32,7 +32,7 @@ export async function runStaged(options: StagedOptions): Promise<number> {
   checkOutputPath(options.output);
   const maxFileSize = parseMaxFileSize(options.maxFileSize);
   const cwd = process.cwd();
-  const change = await stagedChange(cwd);
+  const change = await stagedChange(cwd, maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
   const settings = await compileSettings(await loadConfig(change.top, options.config), cwd, { baseline: options.baseline });
   const stats = new ScanStats();
   const catFile = new CatFile(cwd);
