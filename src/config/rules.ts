@@ -63,7 +63,7 @@ function firstLine(text: string): string {
 }
 
 /** All `*.yaml`/`*.yml` rule files of a folder, sorted by name. */
-export async function loadRuleDir(dir: string): Promise<PatternRuleDef[]> {
+export async function loadRuleDir(dir: string, options: { checkSpeed?: boolean } = {}): Promise<PatternRuleDef[]> {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
@@ -76,7 +76,7 @@ export async function loadRuleDir(dir: string): Promise<PatternRuleDef[]> {
   for (const name of names) {
     const file = join(dir, name);
     try {
-      defs.push(...parseRuleFile(readFileSync(file, 'utf8'), file, parse));
+      defs.push(...parseRuleFile(readFileSync(file, 'utf8'), file, parse, options.checkSpeed ?? true));
     } catch (error) {
       if (error instanceof ConfigError) problems.push(...error.lines);
       else throw error;
@@ -89,6 +89,6 @@ export async function loadRuleDir(dir: string): Promise<PatternRuleDef[]> {
 /** The built-in declarative rules: precompiled JSON when built, else the YAML files. */
 export async function builtinRuleDefs(): Promise<PatternRuleDef[]> {
   if (existsSync(PRECOMPILED)) return JSON.parse(readFileSync(PRECOMPILED, 'utf8')) as PatternRuleDef[];
-  const defs = await loadRuleDir(BUILTIN_RULES_DIR);
+  const defs = await loadRuleDir(BUILTIN_RULES_DIR, { checkSpeed: false });
   return defs.map((d) => ({ ...d, source: `rules/${basename(d.source ?? '')}` }));
 }
