@@ -25,13 +25,14 @@ export class CatFile {
   private closed: Promise<number | null> | undefined;
   private busy = false;
 
-  /** `gitArgs` go before `cat-file` (e.g. `--git-dir=…`). The process starts on the first read. */
+  /** `gitArgs` go before `cat-file` (e.g. `--git-dir=…`). The process starts on the first read, or on `start()`. */
   constructor(
     private readonly cwd: string,
     private readonly gitArgs: readonly string[] = [],
   ) {}
 
-  private start(): ChildProcessWithoutNullStreams {
+  /** Starts git now, so its start-up overlaps other work (the pre-commit hook is the hot path). */
+  start(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
     const child = spawn('git', [...this.gitArgs, 'cat-file', '--batch'], { cwd: this.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     child.on('error', (error: NodeJS.ErrnoException) => {

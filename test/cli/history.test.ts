@@ -1,9 +1,9 @@
 /** `leakproof history` end to end: real repos with real commits (bare, shallow, orphan, merges), the built CLI. */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate, git, gitEnv, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
+import { CLI, generate, git, gitEnv, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
 
 interface Commit {
   sha: string;
@@ -201,6 +201,21 @@ describe('leakproof history', () => {
     git(dir, 'commit', '-qm', 'merge feature');
     const out = report(history(dir, '--format', 'json').stdout);
     expect(summary(out)).toEqual(['app.js:2 merge feature head']);
+  });
+
+  // `script` (util-linux) gives the CLI a terminal; the report goes to a file, stderr to the terminal.
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript)('shows a progress line on stderr when it is a terminal, never in the report', () => {
+    const dir = tempGitRepo();
+    commit(dir, 'one', { 'a.txt': 'a\n' });
+    commit(dir, 'two', { 'b.txt': 'b\n' });
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} history --format json > report.json`;
+    const terminal = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, env: { ...gitEnv(), NO_COLOR: '1' }, encoding: 'utf8' });
+    expect(terminal.status).toBe(0);
+    expect(terminal.stdout).toMatch(/\r\x1b\[Kleakproof: history: 1 commit, 0 blobs/);
+    const saved = readFileSync(join(dir, 'report.json'), 'utf8');
+    expect(report(saved).stats.filesScanned).toBe(2);
+    expect(saved).not.toMatch(/history:|\r/);
   });
 
   it('writes no progress line when stderr is not a terminal', () => {

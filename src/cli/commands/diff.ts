@@ -21,12 +21,15 @@ export async function runDiffScan(base: string, pathspecs: string[], options: Ou
   if (base === '' || base.startsWith('-')) throw new UsageError(`--diff ${base}: expected a branch, tag or commit such as origin/main`);
   const maxFileSize = parseMaxFileSize(options.maxFileSize);
   const cwd = process.cwd();
-  const change = await branchChange(cwd, base, pathspecs, maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
-  const settings = await compileSettings(await loadConfig(change.top, options.config), cwd, { baseline: options.baseline });
-  const stats = new ScanStats();
   const catFile = new CatFile(cwd);
+  catFile.start();
+  let change;
+  let settings;
+  const stats = new ScanStats();
   let result;
   try {
+    change = await branchChange(cwd, base, pathspecs, maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    settings = await compileSettings(await loadConfig(change.top, options.config), cwd, { baseline: options.baseline });
     result = await runPipeline({
       fragments: readChanges(catFile, change.files, { origin: 'diff', allLines: false, maxFileSize: maxFileSizeOf(maxFileSize, settings), stats }),
       settings,

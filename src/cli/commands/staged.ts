@@ -32,12 +32,15 @@ export async function runStaged(options: StagedOptions): Promise<number> {
   checkOutputPath(options.output);
   const maxFileSize = parseMaxFileSize(options.maxFileSize);
   const cwd = process.cwd();
-  const change = await stagedChange(cwd, maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
-  const settings = await compileSettings(await loadConfig(change.top, options.config), cwd, { baseline: options.baseline });
-  const stats = new ScanStats();
   const catFile = new CatFile(cwd);
+  catFile.start();
+  let change;
+  let settings;
+  const stats = new ScanStats();
   let result;
   try {
+    change = await stagedChange(cwd, maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    settings = await compileSettings(await loadConfig(change.top, options.config), cwd, { baseline: options.baseline });
     result = await runPipeline({
       fragments: readChanges(catFile, change.files, { origin: 'staged', allLines: options.allLines === true, maxFileSize: maxFileSizeOf(maxFileSize, settings), stats }),
       settings,
