@@ -212,7 +212,7 @@ describe('leakproof history', () => {
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} history --format json > report.json`;
     const terminal = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, env: { ...gitEnv(), NO_COLOR: '1' }, encoding: 'utf8' });
     expect(terminal.status).toBe(0);
-    expect(terminal.stdout).toMatch(/\r\x1b\[Kleakproof: history: 1 commit, 0 blobs/);
+    expect(terminal.stdout).toContain('\r\x1b[Kleakproof: history: 1 commit, 0 blobs');
     const saved = readFileSync(join(dir, 'report.json'), 'utf8');
     expect(report(saved).stats.filesScanned).toBe(2);
     expect(saved).not.toMatch(/history:|\r/);
