@@ -158,7 +158,9 @@ export async function headBlobs(cwd: string, gitArgs: readonly string[], paths: 
   if (paths.length === 0) return blobs;
   const head = await runGit([...gitArgs, 'rev-parse', '--verify', '-q', 'HEAD^{tree}'], { cwd, okCodes: [1] });
   if (head.code !== 0) return blobs;
-  const { stdout } = await runGit([...gitArgs, '--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', 'HEAD', '--', ...paths], { cwd });
+  // Past a few thousand paths the command line could outgrow the OS limit: list the whole tree.
+  const pathspecs = paths.length > 1000 ? [] : ['--', ...paths];
+  const { stdout } = await runGit([...gitArgs, '--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', 'HEAD', ...pathspecs], { cwd });
   for (const line of splitNul(stdout)) {
     // "<mode> <type> <blob>\t<path>"
     const tab = line.indexOf('\t');

@@ -164,6 +164,35 @@ describe('leakproof staged', () => {
     expect(where(report(staged(dir, '--format', 'json').stdout))).toEqual(['resend-api-key app.cfg:1', 'resend-api-key app.cfg:2']);
   });
 
+  it('applies inline allows, the config, the baseline and --fail-on as scan does', () => {
+    const accepted = resendKey(40);
+    const dir = committedRepo({ 'old.js': `const k = "${accepted}";\n`, '.leakproof.yaml': 'allow:\n  paths: ["fixtures/**"]\n' });
+    expect(runCli(['baseline'], { cwd: dir, env: gitEnv() }).code).toBe(0);
+    git(dir, 'add', '.leakproof-baseline.json');
+    git(dir, 'commit', '-qm', 'baseline');
+    writeFiles(dir, {
+      // The accepted key, re-indented: an added line, but baselined.
+      'old.js': `  const k = "${accepted}";\n`,
+      'test.js': `const k = "${resendKey(41)}"; // leakproof:allow\n`,
+      'fixtures/keys.txt': `k=${resendKey(42)}\n`,
+    });
+    git(dir, 'add', '-A');
+    const r = staged(dir, '--verbose');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/dropped resend-api-key at old\.js:1 by baseline/);
+    expect(r.stderr).toMatch(/dropped resend-api-key at test\.js:1 by inline/);
+    expect(r.stderr).toMatch(/dropped resend-api-key at fixtures\/keys\.txt:1 by allowlist/);
+
+    // Below --fail-on the finding is reported but the commit is not stopped.
+    writeFiles(dir, { '.env.local': 'PORT=1\n' });
+    git(dir, 'add', '-f', '.env.local');
+    const low = staged(dir, '--fail-on', 'critical');
+    expect(low.code).toBe(0);
+    expect(low.stdout).toContain('dotenv-committed');
+    expect(low.stdout).not.toMatch(/commit was stopped/);
+    expect(staged(dir).code).toBe(1);
+  });
+
   it('works before the first commit (no HEAD)', () => {
     const dir = tempGitRepo({ 'a.txt': `token=${resendKey(9)}\n` });
     git(dir, 'add', 'a.txt');
