@@ -60,6 +60,7 @@ export class CatFile {
     const source = Symbol.asyncIterator in requests ? requests[Symbol.asyncIterator]() : (requests as Iterable<T>)[Symbol.iterator]();
     const inFlight: T[] = [];
     let sourceDone = false;
+    let failed = false;
     try {
       for (;;) {
         while (!sourceDone && inFlight.length < WINDOW) {
@@ -77,25 +78,20 @@ export class CatFile {
         try {
           content = await this.readObject(request.blob, maxSize);
         } catch (error) {
+          failed = true;
           if (error instanceof GitError && request.path !== undefined) throw new GitError(`cannot read ${request.path}: ${error.message}`);
           throw error;
         }
         yield [request, content];
       }
     } finally {
-      // A consumer that stops early leaves answers in the pipe: drain them so the next read lines up.
       try {
-        for (const request of inFlight) await this.readObject(request.blob, 0);
+        // A consumer that stops early leaves answers in the pipe: drain them so a next read lines up.
+        if (!failed) for (const request of inFlight) await this.readObject(request.blob, 0);
       } finally {
         this.busy = false;
       }
     }
-  }
-
-  /** Reads one blob (convenience for a handful of lookups). */
-  async readOne(blob: string, maxSize: number): Promise<BlobContent> {
-    for await (const [, content] of this.read([{ blob }], maxSize)) return content;
-    throw new GitError(`git cat-file gave no answer for ${blob}`);
   }
 
   async close(): Promise<void> {
