@@ -60,7 +60,8 @@ export async function runPipeline(input: PipelineInput): Promise<{ findings: Fin
   const findings: Finding[] = [];
   for await (const fragment of input.fragments) {
     const raw = ruleSet.detect(fragment, input.usePrefilter ?? true);
-    if (raw.length > 0) findings.push(...applyFilters(raw, filtersFor(fragment), dropped));
+    // A loop, not push(...spread): a fragment can hold more findings than the call stack has room for.
+    if (raw.length > 0) for (const finding of applyFilters(raw, filtersFor(fragment), dropped)) findings.push(finding);
   }
   if (input.project) findings.push(...applyFilters(await ruleSet.detectProject(input.project), filters, dropped));
   findings.sort(compareFindings);

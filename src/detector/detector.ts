@@ -103,7 +103,7 @@ export class RuleSet {
             endColumn: to.column + 1,
             secret,
             lineText: lines.lineText(start),
-            fingerprint: fingerprintOf(rule.id, secret, fragment.path),
+            fingerprint: fingerprintOf(rule.id, secret, fragment.path, secret.length > 0 ? '' : lines.lineText(start)),
             origin: fragment.origin,
             commit: fragment.commit,
             blob: fragment.blob,
@@ -151,12 +151,40 @@ function messageOf(rule: ActiveRule, descriptor: FragmentReport | ProjectReport)
 
 /**
  * When findings of different specificity overlap (a Resend key that the generic rule also sees),
- * only the most specific stay. Findings of equal specificity are all kept.
+ * only the most specific stay. Findings of equal specificity are all kept. A sweep over findings
+ * sorted by start keeps this O(n log n) even with very many findings in one fragment.
  */
 function dropGenericOverlaps(found: { rule: ActiveRule; finding: Finding; start: number; end: number }[]): Finding[] {
   if (found.length < 2) return found.map((f) => f.finding);
   const rank = (f: (typeof found)[number]) => SPECIFICITY_RANK[f.rule.specificity];
-  return found
-    .filter((f) => !found.some((o) => rank(o) > rank(f) && o.start < f.end && f.start < o.end))
-    .map((f) => f.finding);
+  const top = found.reduce((max, f) => Math.max(max, rank(f)), 0);
+  if (found.every((f) => rank(f) === top)) return found.map((f) => f.finding);
+  // For each rank, the spans of findings of a higher rank, merged and sorted: a finding is dropped
+  // when it overlaps one of them.
+  const dropped = new Set<(typeof found)[number]>();
+  for (let level = 0; level < top; level++) {
+    const higher = found.filter((f) => rank(f) > level).sort((a, b) => a.start - b.start);
+    const merged: [number, number][] = [];
+    for (const h of higher) {
+      const last = merged[merged.length - 1];
+      if (last && h.start <= last[1]) last[1] = Math.max(last[1], h.end);
+      else merged.push([h.start, h.end]);
+    }
+    for (const f of found) {
+      if (rank(f) !== level) continue;
+      // Binary search: the last merged span starting before f ends.
+      let lo = 0;
+      let hi = merged.length - 1;
+      let idx = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (merged[mid][0] < f.end) {
+          idx = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      if (idx >= 0 && merged[idx][1] > f.start) dropped.add(f);
+    }
+  }
+  return found.filter((f) => !dropped.has(f)).map((f) => f.finding);
 }

@@ -264,5 +264,6 @@ export function assignedName(groups: Record<string, string | undefined>, before:
   if (groups.name !== undefined) return groups.name;
   if (groups.word === undefined) return '';
   const head = /[\w$@.-]*$/.exec(before)?.[0] ?? '';
-  return `${head}${groups.word}${groups.suffix ?? ''}`;
+  // Capped: names longer than this are generated code, and word splitting is not free.
+  return `${head}${groups.word}${groups.suffix ?? ''}`.slice(-100);
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Finding } from '../findings/finding.js';
+import { identityOf, type Finding } from '../findings/finding.js';
 import type { Verdict } from './verdict.js';
 
 /**
@@ -19,8 +19,8 @@ export interface Baseline {
   entries: BaselineEntry[];
 }
 
-export function baselineHash(salt: string, finding: Pick<Finding, 'ruleId' | 'secret' | 'path'>): string {
-  const identity = finding.secret.length > 0 ? `secret\0${finding.ruleId}\0${finding.secret}` : `file\0${finding.ruleId}\0${finding.path}`;
+export function baselineHash(salt: string, finding: Pick<Finding, 'ruleId' | 'secret' | 'path' | 'lineText'>): string {
+  const identity = identityOf(finding.ruleId, finding.secret, finding.path, finding.lineText);
   return createHmac('sha256', Buffer.from(salt, 'hex')).update(identity).digest('hex');
 }
 

@@ -58,10 +58,19 @@ export interface ReportedFinding {
   secret?: string;
 }
 
+/**
+ * What makes two findings "the same": the secret (wherever it moves), or for findings about a
+ * name or a file rather than a value, the line's text in that file (or the file itself).
+ */
+export function identityOf(ruleId: string, secret: string, path: string, lineText = ''): string {
+  if (secret.length > 0) return `secret\0${ruleId}\0${secret}`;
+  const line = lineText.trim();
+  return line.length > 0 ? `line\0${ruleId}\0${path}\0${line}` : `file\0${ruleId}\0${path}`;
+}
+
 /** Hex SHA-256 (first 32 chars) of a finding's identity. Never the secret itself. */
-export function fingerprintOf(ruleId: string, secret: string, path: string): string {
-  const identity = secret.length > 0 ? `secret\0${ruleId}\0${secret}` : `file\0${ruleId}\0${path}`;
-  return createHash('sha256').update(`leakproof/v1\0${identity}`).digest('hex').slice(0, 32);
+export function fingerprintOf(ruleId: string, secret: string, path: string, lineText = ''): string {
+  return createHash('sha256').update(`leakproof/v1\0${identityOf(ruleId, secret, path, lineText)}`).digest('hex').slice(0, 32);
 }
 
 /** `re_Ab…(36 chars)`: a short prefix (never more than a quarter of the secret) and the length. */
@@ -72,13 +81,22 @@ export function redact(secret: string): string {
   return `${firstLine}…(${secret.length} chars)`;
 }
 
-export function toReported(finding: Finding, options: { showSecrets: boolean }): ReportedFinding {
+export interface ReportOptions {
+  showSecrets: boolean;
+  /** Other secrets found on the same line: masked in this finding's snippet too. */
+  sameLineSecrets?: readonly string[];
+}
+
+export function toReported(finding: Finding, options: ReportOptions): ReportedFinding {
   const { secret } = finding;
-  const firstLineOfSecret = secret.split(/\r?\n/)[0];
   let snippet = finding.lineText;
-  if (!options.showSecrets && firstLineOfSecret.length > 0) {
-    const masked = redact(secret);
-    snippet = snippet.split(firstLineOfSecret).join(masked);
+  if (!options.showSecrets) {
+    // Longest first, so a secret that contains another is masked whole.
+    const secrets = [...new Set([secret, ...(options.sameLineSecrets ?? [])])].sort((a, b) => b.length - a.length);
+    for (const s of secrets) {
+      const firstLine = s.split(/\r?\n/)[0];
+      if (firstLine.length > 0) snippet = snippet.split(firstLine).join(redact(s));
+    }
   }
   if (snippet.length > 300) snippet = `${snippet.slice(0, 300)}…`;
   const reported: ReportedFinding = {
@@ -107,4 +125,20 @@ export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, m
 /** Stable report order: path, line, column, rule. */
 export function compareFindings(a: Finding, b: Finding): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+/**
+ * Reported views of many findings. Each snippet masks every secret found on its line, including
+ * those of findings a filter dropped (an allowed secret is still a secret).
+ */
+export function toReportedAll(findings: readonly Finding[], options: { showSecrets: boolean; alsoOnLines?: readonly Finding[] }): ReportedFinding[] {
+  const lineKey = (f: Finding) => `${f.blob ?? ''}\0${f.commit?.sha ?? ''}\0${f.path}\0${f.line}`;
+  const byLine = new Map<string, string[]>();
+  for (const f of [...findings, ...(options.alsoOnLines ?? [])]) {
+    if (f.secret.length === 0) continue;
+    const list = byLine.get(lineKey(f)) ?? [];
+    list.push(f.secret);
+    byLine.set(lineKey(f), list);
+  }
+  return findings.map((f) => toReported(f, { showSecrets: options.showSecrets, sameLineSecrets: byLine.get(lineKey(f)) }));
 }

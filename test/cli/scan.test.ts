@@ -151,7 +151,7 @@ describe('leakproof scan', () => {
     const key = resendKey(6);
     const line = Buffer.alloc(50 * 1024 * 1024, 'x=Abc123;'.repeat(1));
     Buffer.from(` ${key} `).copy(line, 40 * 1024 * 1024);
-    writeFiles(dir, { 'huge.min.js': line });
+    writeFiles(dir, { 'huge-one-line.txt': line });
     const skipped = runCli(['scan', '--format', 'json'], { cwd: dir });
     expect(json(skipped.stdout).stats).toMatchObject({ filesScanned: 0, filesSkipped: 1 });
     const started = Date.now();

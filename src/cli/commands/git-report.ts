@@ -5,7 +5,7 @@
  */
 import type { CompiledSettings } from '../../config/load.js';
 import type { Dropped } from '../../filters/index.js';
-import { toReported, type Finding } from '../../findings/finding.js';
+import { toReportedAll, type Finding } from '../../findings/finding.js';
 import { REPORTERS } from '../../reporters/index.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../../scan.js';
 import type { ScanStats } from '../../sources/stats.js';
@@ -26,7 +26,7 @@ export function finishReport(outcome: GitScanOutcome, options: OutputOptions): n
   const { stats } = outcome;
   const text = REPORTERS[options.format]({
     command: outcome.command,
-    findings: outcome.findings.map((f) => toReported(f, { showSecrets: options.showSecrets === true })),
+    findings: toReportedAll(outcome.findings, { showSecrets: options.showSecrets === true, alsoOnLines: outcome.dropped.map((d) => d.finding) }),
     stats: { filesScanned: stats.filesScanned, bytesScanned: stats.bytesScanned, filesSkipped: stats.skipped.length, durationMs: outcome.durationMs },
     skipped: stats.skipped,
     rules: outcome.settings.ruleSet.rules.map((r) => ({ id: r.id, description: r.description, provider: r.provider, severity: r.severity, remediation: r.remediation })),

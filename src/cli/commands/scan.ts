@@ -1,6 +1,6 @@
 /** `leakproof scan [paths...]`: the working tree (or any folder) through the pipeline. */
 import { parseSize } from '../../config/schema.js';
-import { toReported } from '../../findings/finding.js';
+import { toReportedAll } from '../../findings/finding.js';
 import { REPORTERS } from '../../reporters/index.js';
 import { displayPath } from '../../config/baseline-file.js';
 import { scan, type ScanResult } from '../../scan.js';
@@ -15,7 +15,7 @@ export async function runScan(paths: string[], options: OutputOptions): Promise<
   const reporter = REPORTERS[options.format];
   const text = reporter({
     command: 'scan',
-    findings: result.findings.map((f) => toReported(f, { showSecrets: options.showSecrets === true })),
+    findings: toReportedAll(result.findings, { showSecrets: options.showSecrets === true, alsoOnLines: result.dropped.map((d) => d.finding) }),
     stats: {
       filesScanned: result.stats.filesScanned,
       bytesScanned: result.stats.bytesScanned,

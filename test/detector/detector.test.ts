@@ -1,0 +1,51 @@
+/** The detector on its own: overlap handling, locations, and no quadratic blow-up in findings. */
+import { describe, expect, it } from 'vitest';
+import { RuleSet } from '../../src/detector/detector.js';
+import { compilePatternRule } from '../../src/detector/pattern-rule.js';
+import { isPlaceholder } from '../../src/detector/secret-checks.js';
+import { toReportedAll } from '../../src/findings/finding.js';
+import type { Fragment } from '../../src/sources/fragment.js';
+import { generate } from '../helpers/index.js';
+
+const rule = (id: string, regex: string, specificity: 'provider' | 'format' | 'generic') =>
+  [id, compilePatternRule({ id, description: id, provider: 'T', severity: 'high', keywords: ['tok'], regex, specificity })] as const;
+const fragment = (text: string): Fragment => ({ text, path: 'a.txt', startLine: 1, origin: 'directory' });
+
+describe('detector', () => {
+  const ruleSet = new RuleSet(
+    new Map([rule('t-provider', '(tok_[a-z0-9]{12})', 'provider'), rule('t-format', '(tok_[a-z0-9_]{12,})', 'format'), rule('t-generic', 'key=(\\S+)', 'generic')]),
+    { cwd: '.' },
+  );
+
+  it('keeps only the most specific of overlapping findings, and all of equal rank', () => {
+    const found = ruleSet.detect(fragment('key=tok_a1b2c3d4e5f6 and tok_z9y8x7w6v5u4_extra'));
+    expect(found.map((f) => `${f.ruleId}@${f.column}`)).toEqual(['t-provider@5', 't-provider@26']);
+    const lone = ruleSet.detect(fragment('key=tokQ8Lm3Xv'));
+    expect(lone.map((f) => f.ruleId)).toEqual(['t-generic']);
+  });
+
+  it('handles 100k findings in one fragment without quadratic work', () => {
+    const id = (i: number) => `${i.toString(36).padStart(6, 'q')}x${((i * 7919) % 1e7).toString(36).padStart(5, 'k')}`;
+    const tokens = Array.from({ length: 100_000 }, (_, i) => `tok_${id(i)}`);
+    const started = performance.now();
+    const found = ruleSet.detect(fragment(tokens.join(' ')));
+    // A few generated ids look like placeholders (a run of six identical characters) and are dropped.
+    expect(found).toHaveLength(tokens.filter((t) => !isPlaceholder(t)).length);
+    expect(found.length).toBeGreaterThan(99_000);
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+
+  it('computes line and column across CRLF and masks every secret on a line in snippets', () => {
+    const a = generate('tok_{{lowernum 12}}', 1);
+    const b = generate('tok_{{lowernum 12}}', 2);
+    const found = ruleSet.detect(fragment(`first\r\nsecond ${a} ${b}\r\n`));
+    expect(found.map((f) => [f.line, f.column, f.endColumn])).toEqual([
+      [2, 8, 24],
+      [2, 25, 41],
+    ]);
+    for (const reported of toReportedAll(found, { showSecrets: false })) {
+      expect(reported.snippet).not.toContain(a);
+      expect(reported.snippet).not.toContain(b);
+    }
+  });
+});
