@@ -144,14 +144,14 @@ describe('leakproof history', () => {
     commit(dir, 'orphan', { 'site.txt': `k=${resendKey(9)}\n` });
     git(dir, 'checkout', '-q', 'main');
 
-    const bare = join(tempDir(), 'mirror.git');
+    const bare = join(tempDir(), 'my mirror (bare).git'); // a path with spaces
     git(tempDir(), 'clone', '-q', '--mirror', dir, bare);
     const viaFlag = history(tempDir(), '--git-dir', bare, '--format', 'json');
     expect(report(viaFlag.stdout).findings.map((f) => f.file)).toEqual(['a.txt', 'b.txt', 'site.txt']);
     const inside = history(bare, '--format', 'json');
     expect(report(inside.stdout).findings.map((f) => `${f.file} ${f.presentAtHead}`)).toEqual(['a.txt true', 'b.txt true', 'site.txt false']);
 
-    const shallow = join(tempDir(), 'shallow');
+    const shallow = join(tempDir(), 'shallow copy');
     git(tempDir(), 'clone', '-q', '--depth', '2', `file://${dir}`, shallow);
     const s = history(shallow, '--format', 'json');
     expect(s.code).toBe(1);
