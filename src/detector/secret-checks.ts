@@ -30,7 +30,10 @@ export function isPlaceholder(secret: string): boolean {
   const lower = secret.toLowerCase();
   if (PLACEHOLDER_MARKERS.some((m) => lower.includes(m))) return true;
   if (SEQUENCES.some((s) => lower.includes(s))) return true;
-  if (/(.)\1{5,}/.test(secret)) return true; // a run of six identical characters
+  // A run of six or more identical characters that is a large part of the value (`sk_live_000000…`);
+  // a long real token may carry fixed padding (X bearer tokens start with `AAAA…`).
+  const run = /(.)\1{5,}/.exec(secret);
+  if (run && (run[0].length >= secret.length / 4 || secret.length < 40)) return true;
   const distinct = new Set(lower).size;
   return distinct <= 3 && secret.length >= 6;
 }
@@ -254,7 +257,20 @@ export const SECRET_CHECKS: Record<string, SecretCheck> = {
     return judgeGenericValue(secret, name).random;
   },
   'github-checksum': ({ secret }) => githubChecksumValid(secret),
+  'jwt-signed': ({ secret }) => isSignedJwt(secret),
 };
+
+/** A JWT whose header decodes to a JSON object naming a signing algorithm (not `none`) and that has a signature. */
+export function isSignedJwt(token: string): boolean {
+  const [header, payload, signature] = token.split('.');
+  if (!header || !payload || !signature || signature.length < 16) return false;
+  try {
+    const decoded = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown };
+    return typeof decoded === 'object' && decoded !== null && typeof decoded.alg === 'string' && decoded.alg.toLowerCase() !== 'none';
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The assigned variable's full name for a match anchored on its secret word: the identifier
