@@ -8,7 +8,8 @@ import { addedLinesFilter, applyFilters, buildFilters, type Dropped, type Filter
 import { compareFindings, type Finding } from './findings/finding.js';
 import type { Project } from './plugins/api.js';
 import type { Fragment } from './sources/fragment.js';
-import { listFiles, readFiles, scanRoot } from './sources/directory.js';
+import { listFiles, readFiles, scanRoot, type FileSet } from './sources/directory.js';
+import { DetectPool, jobsFor } from './workers/pool.js';
 import { ScanStats } from './sources/stats.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -24,6 +25,8 @@ export interface ScanRequest {
   usePrefilter?: boolean;
   /** A baseline file (`--baseline FILE`), or false to use none; default `.leakproof-baseline.json` if present. */
   baseline?: string | false;
+  /** Detection workers (`--jobs`); default: one per core for large scans, none for small ones. */
+  jobs?: number;
 }
 
 export interface ScanResult {
@@ -77,11 +80,52 @@ export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
   const fileSet = await listFiles(paths, root, cwd);
   const stats = new ScanStats();
   const maxFileSize = request.maxFileSize ?? settings.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const { findings, dropped } = await runPipeline({
-    fragments: readFiles(fileSet, maxFileSize, stats),
-    settings,
-    project: fileSet.project,
-    usePrefilter: request.usePrefilter,
-  });
+  const jobs = jobsFor(fileSet.files.length, request.jobs);
+  const { findings, dropped } =
+    jobs > 1
+      ? await scanInParallel({ root, cwd, configFile: request.configFile, jobs, fileSet, maxFileSize, stats, settings, usePrefilter: request.usePrefilter ?? true })
+      : await runPipeline({ fragments: readFiles(root, fileSet.files, maxFileSize, stats), settings, project: fileSet.project, usePrefilter: request.usePrefilter });
   return { root, findings, dropped, stats, durationMs: performance.now() - started, ruleSet: settings.ruleSet, settings, files: fileSet.files };
+}
+
+/** Batches of about this many files go to a worker at a time: small enough to balance the cores. */
+const BATCH_FILES = 64;
+
+/**
+ * The same scan with detection spread over worker threads: workers read and detect, the main
+ * thread filters (inline, allow-list, baseline) and runs the project checks, so results are
+ * identical to `runPipeline` whatever the number of workers.
+ */
+async function scanInParallel(input: {
+  root: string;
+  cwd: string;
+  configFile?: string;
+  jobs: number;
+  fileSet: FileSet;
+  maxFileSize: number;
+  stats: ScanStats;
+  settings: CompiledSettings;
+  usePrefilter: boolean;
+}): Promise<{ findings: Finding[]; dropped: Dropped[] }> {
+  const { settings, stats } = input;
+  const filters = buildFilters(settings.allowFilter.filter, [], settings.baseline?.filter.filter);
+  const dropped: Dropped[] = [];
+  const findings: Finding[] = [];
+  const pool = await DetectPool.start(input.jobs, { root: input.root, cwd: input.cwd, configFile: input.configFile });
+  try {
+    const batches: string[][] = [];
+    for (let i = 0; i < input.fileSet.files.length; i += BATCH_FILES) batches.push(input.fileSet.files.slice(i, i + BATCH_FILES));
+    const results = await Promise.all(batches.map((files) => pool.run({ root: input.root, files, maxFileSize: input.maxFileSize, usePrefilter: input.usePrefilter })));
+    for (const result of results) {
+      stats.filesScanned += result.filesScanned;
+      stats.bytesScanned += result.bytesScanned;
+      for (const skip of result.skipped) stats.skip(skip.path, skip.reason);
+      for (const finding of applyFilters(result.findings, filters, dropped)) findings.push(finding);
+    }
+  } finally {
+    await pool.close();
+  }
+  for (const finding of applyFilters(await settings.ruleSet.detectProject(input.fileSet.project), filters, dropped)) findings.push(finding);
+  findings.sort(compareFindings);
+  return { findings, dropped };
 }

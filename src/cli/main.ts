@@ -22,7 +22,8 @@ function buildProgram(run: (task: () => Promise<number>, debug: boolean) => Prom
         .command('scan')
         .description('scan files and folders (default: the current folder; inside git, what git would see)')
         .argument('[paths...]', 'files and folders to scan')
-        .option('--diff <base>', 'scan only what the commits since the merge base with <base> add (e.g. origin/main); paths narrow it'),
+        .option('--diff <base>', 'scan only what the commits since the merge base with <base> add (e.g. origin/main); paths narrow it')
+        .option('-j, --jobs <n>', 'detection threads (default: one per core for large scans)'),
     ),
   ).action((paths: string[], options: OutputOptions & { diff?: string }) =>
     run(async () => {

@@ -20,6 +20,8 @@ export interface OutputOptions {
   maxFileSize?: string;
   /** A file, false for `--no-baseline`, undefined for the default. */
   baseline?: string | false;
+  /** `--jobs N` (scan only). */
+  jobs?: string;
   /** `--fail-on <severity>`: the lowest severity that makes the exit code 1. */
   failOn?: string;
   /** `--verify`: ask each key's provider whether it is live. */

@@ -107,10 +107,10 @@ export function decode(buffer: Buffer): string {
 }
 
 /** Reads each file into a fragment, skipping (and counting) binaries, oversized and unreadable files. */
-export async function* readFiles(fileSet: FileSet, maxFileSize: number, stats: ScanStats): AsyncGenerator<Fragment> {
+export async function* readFiles(root: string, files: readonly string[], maxFileSize: number, stats: ScanStats): AsyncGenerator<Fragment> {
   const head = Buffer.alloc(8000);
-  for (const path of fileSet.files) {
-    const abs = join(fileSet.root, path);
+  for (const path of files) {
+    const abs = join(root, path);
     let size: number;
     try {
       const st = lstatSync(abs);

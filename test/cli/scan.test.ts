@@ -260,6 +260,25 @@ describe('leakproof scan', () => {
     expect(json(r.stdout).findings.map((f) => f.file)).toEqual(['.hidden/b.txt', 'a.txt']);
   });
 
+  it('gives the same report with detection workers as without', () => {
+    const dir = tempGitRepo({});
+    const files: Record<string, string> = { '.gitignore': 'ignored/\n', 'ignored/k.txt': `k=${resendKey(40)}\n`, 'bin.dat': '\u0000binary' };
+    for (let i = 0; i < 400; i++) files[`src/m${i % 7}/f${i}.js`] = i % 50 === 0 ? `const k = "${resendKey(41 + i)}"; // ${i}\n` : `export const v${i} = ${i};\n`;
+    files['src/allowed.js'] = `const k = "${resendKey(99)}"; // leakproof:allow\n`;
+    writeFiles(dir, files);
+    const run = (jobs: string) => {
+      const r = runCli(['scan', '--format', 'json', '--jobs', jobs, '--verbose'], { cwd: dir });
+      const report = json(r.stdout);
+      return { code: r.code, findings: report.findings, stats: { ...report.stats, durationMs: 0 }, stderr: r.stderr };
+    };
+    const serial = run('1');
+    const parallel = run('2');
+    expect(serial.code).toBe(1);
+    expect(serial.findings).toHaveLength(8);
+    expect(parallel).toEqual(serial);
+    expect(runCli(['scan', '--jobs', 'many'], { cwd: dir }).stderr).toMatch(/--jobs many: expected a whole number/);
+  });
+
   it('this repository scans clean with its own rules', () => {
     const r = runCli(['scan', '.'], { cwd: REPO_ROOT });
     expect(r.stderr).toBe('');

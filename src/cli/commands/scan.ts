@@ -10,7 +10,7 @@ import { checkOutputPath, exitCodeFor, failingFindings, useColor, verifyIfAsked,
 export async function runScan(paths: string[], options: OutputOptions): Promise<number> {
   checkOutputPath(options.output);
   const maxFileSize = parseMaxFileSize(options.maxFileSize);
-  const result = await scan({ paths, configFile: options.config, maxFileSize, baseline: options.baseline });
+  const result = await scan({ paths, configFile: options.config, maxFileSize, baseline: options.baseline, jobs: parseJobs(options.jobs) });
   const verification = await verifyIfAsked(result.findings, result.ruleSet.rules, options);
   const reporter = REPORTERS[options.format];
   const text = reporter({
@@ -60,4 +60,11 @@ function reportHints(result: ScanResult, wholeRoot: boolean, verbose: boolean): 
     process.stderr.write(`leakproof: dropped ${finding.ruleId} at ${finding.path}:${finding.line} by ${verdict.by} (${verdict.entry})\n`);
   }
   for (const entry of result.settings.allowFilter.unused()) process.stderr.write(`leakproof: allow-list entry matched nothing: ${entry}\n`);
+}
+
+function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs ${value}: expected a whole number from 1 to 64`);
+  return jobs;
 }

@@ -1,0 +1,29 @@
+/**
+ * A detection worker: compiles the same rule set as the main thread (from the same config), then
+ * reads and scans the batches of files it is sent. Filters stay on the main thread, where the
+ * baseline and allow-list keep their bookkeeping; workers return raw findings and counts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { compileSettings, loadConfig } from '../config/load.js';
+import type { Finding } from '../findings/finding.js';
+import { readFiles } from '../sources/directory.js';
+import { ScanStats } from '../sources/stats.js';
+import type { WorkerInit, WorkerJob, WorkerResult } from './protocol.js';
+
+const init = workerData as WorkerInit;
+const settings = await compileSettings(await loadConfig(init.root, init.configFile), init.cwd, { baseline: false });
+
+parentPort!.on('message', async (job: WorkerJob) => {
+  const stats = new ScanStats();
+  const findings: Finding[] = [];
+  try {
+    for await (const fragment of readFiles(job.root, job.files, job.maxFileSize, stats)) {
+      for (const finding of settings.ruleSet.detect(fragment, job.usePrefilter)) findings.push(finding);
+    }
+    const result: WorkerResult = { id: job.id, findings, filesScanned: stats.filesScanned, bytesScanned: stats.bytesScanned, skipped: stats.skipped };
+    parentPort!.postMessage(result);
+  } catch (error) {
+    parentPort!.postMessage({ id: job.id, error: (error as Error).message } satisfies WorkerResult);
+  }
+});
+parentPort!.postMessage({ ready: true });

@@ -1,0 +1,91 @@
+/**
+ * A small pool of detection workers for large scans: both cores work, and each worker compiles
+ * the rule set once. Starting a worker costs tens of milliseconds, so small scans (a pre-commit
+ * hook, a few hundred files) stay on the main thread: see `jobsFor`.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WorkerInit, WorkerJob, WorkerResult } from './protocol.js';
+
+const WORKER_FILE = fileURLToPath(new URL('./detect-worker.js', import.meta.url));
+/** Below this many files a scan is over before workers would be ready. */
+export const PARALLEL_MIN_FILES = 300;
+
+/** How many workers a scan of `fileCount` files should use (1 = none: scan on the main thread). */
+export function jobsFor(fileCount: number, requested?: number): number {
+  // The compiled worker exists only in the build (tests running TypeScript sources scan inline).
+  if (!existsSync(WORKER_FILE)) return 1;
+  if (requested !== undefined) return Math.max(1, Math.floor(requested));
+  if (fileCount < PARALLEL_MIN_FILES) return 1;
+  return Math.max(1, Math.min(availableParallelism(), 8));
+}
+
+export class DetectPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly waiting: ((worker: Worker) => void)[] = [];
+  private nextId = 0;
+
+  private constructor() {}
+
+  static async start(size: number, init: WorkerInit): Promise<DetectPool> {
+    const pool = new DetectPool();
+    await Promise.all(
+      Array.from({ length: size }, () => {
+        const worker = new Worker(WORKER_FILE, { workerData: init });
+        pool.workers.push(worker);
+        return new Promise<void>((resolve, reject) => {
+          const onError = (error: Error) => reject(error);
+          worker.once('error', onError);
+          worker.once('message', () => {
+            worker.off('error', onError);
+            pool.idle.push(worker);
+            resolve();
+          });
+        });
+      }),
+    );
+    return pool;
+  }
+
+  private acquire(): Promise<Worker> {
+    const worker = this.idle.pop();
+    if (worker) return Promise.resolve(worker);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(worker: Worker): void {
+    const next = this.waiting.shift();
+    if (next) next(worker);
+    else this.idle.push(worker);
+  }
+
+  /** Runs one batch on the next free worker. */
+  async run(job: Omit<WorkerJob, 'id'>): Promise<Extract<WorkerResult, { findings: unknown }>> {
+    const worker = await this.acquire();
+    const id = this.nextId++;
+    try {
+      const result = await new Promise<WorkerResult>((resolve, reject) => {
+        const onMessage = (message: WorkerResult) => {
+          if (message.id !== id) return;
+          worker.off('message', onMessage);
+          worker.off('error', reject);
+          resolve(message);
+        };
+        worker.on('message', onMessage);
+        worker.once('error', reject);
+        worker.postMessage({ ...job, id } satisfies WorkerJob);
+      });
+      if (result.error !== undefined) throw new Error(`detection worker: ${result.error}`);
+      return result;
+    } finally {
+      this.release(worker);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
