@@ -46,7 +46,8 @@ export const dotenvNotIgnored = defineRule({
   create: () => ({
     async project(project, context) {
       if (!project.isGit) return;
-      const candidates = project.files.filter(isDotenvFile);
+      // A tracked one is reported as dotenv-committed, whose message covers .gitignore too.
+      const candidates = project.files.filter((path) => isDotenvFile(path) && !project.tracked.has(path));
       if (candidates.length === 0) return;
       const ignored = await project.ignored(candidates);
       for (const path of candidates) {
