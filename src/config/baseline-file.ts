@@ -2,19 +2,23 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { z } from 'zod';
+import { createRequire } from 'node:module';
 import { serializeBaseline, type Baseline } from '../filters/baseline.js';
 import { ConfigError } from './errors.js';
 
 export const BASELINE_NAME = '.leakproof-baseline.json';
 
-const baselineSchema = z
-  .object({
-    version: z.literal(1),
-    salt: z.string().regex(/^[0-9a-f]{32,128}$/, 'expected hex'),
-    entries: z.array(z.object({ rule: z.string().min(1), path: z.string(), hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hex hash') }).strict()),
-  })
-  .strict();
+/** zod only when a baseline exists (a synchronous require keeps this module light at start-up). */
+function baselineSchema() {
+  const { z } = createRequire(import.meta.url)('zod') as typeof import('zod');
+  return z
+    .object({
+      version: z.literal(1),
+      salt: z.string().regex(/^[0-9a-f]{32,128}$/, 'expected hex'),
+      entries: z.array(z.object({ rule: z.string().min(1), path: z.string(), hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hex hash') }).strict()),
+    })
+    .strict();
+}
 
 /** Reads a baseline file; a missing default file is simply no baseline. */
 export function readBaseline(file: string, required: boolean): Baseline | undefined {
@@ -28,7 +32,7 @@ export function readBaseline(file: string, required: boolean): Baseline | undefi
   } catch (error) {
     throw new ConfigError(`baseline file ${file}: invalid JSON (${(error as Error).message.split('\n')[0]})`);
   }
-  const parsed = baselineSchema.safeParse(data);
+  const parsed = baselineSchema().safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`baseline file ${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);

@@ -14,7 +14,7 @@ import { BASELINE_NAME, readBaseline } from './baseline-file.js';
 import type { CodeRule } from '../plugins/api.js';
 import { ConfigError } from './errors.js';
 import { builtinRuleDefs, loadRuleDir } from './rules.js';
-import { configSchema, issueLines, parseSize, type UserConfig } from './schema.js';
+import { issueLines, parseSize, schemas, type UserConfig } from './schema.js';
 
 export const CONFIG_NAMES = ['.leakproof.yaml', '.leakproof.yml'];
 
@@ -50,7 +50,7 @@ export async function loadConfig(root: string, explicitFile?: string): Promise<L
   } catch (error) {
     throw new ConfigError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
-  const parsed = configSchema.safeParse(data);
+  const parsed = schemas().configSchema.safeParse(data);
   if (!parsed.success) throw new ConfigError(issueLines(file, parsed.error));
   return { file, baseDir: dirname(file), config: parsed.data };
 }

@@ -10,7 +10,7 @@ import type { PatternRuleDef } from '../detector/pattern-rule.js';
 import { compilePatternRule, RuleDefinitionError } from '../detector/pattern-rule.js';
 import { ConfigError } from './errors.js';
 import { isTooSlow } from './regex-safety.js';
-import { issueLines, ruleFileSchema } from './schema.js';
+import { issueLines, schemas } from './schema.js';
 
 /** The package's own `rules/` folder (same relative place from src/ and dist/). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
@@ -23,7 +23,7 @@ export function parseRuleFile(text: string, file: string, parseYaml: (text: stri
   } catch (error) {
     throw new ConfigError(`${file}: invalid YAML: ${firstLine((error as Error).message)}`);
   }
-  const parsed = ruleFileSchema.safeParse(data);
+  const parsed = schemas().ruleFileSchema.safeParse(data);
   if (!parsed.success) throw new ConfigError(issueLines(file, parsed.error));
   const defs: PatternRuleDef[] = parsed.data.rules.map((rule) => ({
     ...rule,

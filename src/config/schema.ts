@@ -2,110 +2,127 @@
  * One schema module for rule files and the user config. Validation errors become one line each,
  * naming the file and the field (`.leakproof.yaml: allow.paths[0]: expected string`).
  */
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type { z as Zod } from 'zod';
 import { SEVERITIES, type Severity } from '../plugins/api.js';
 
-const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
-const stringList = z.array(z.string());
+/**
+ * zod is loaded on first use (a synchronous require), not at start-up: a scan with no config file,
+ * no user rules and no baseline (the usual pre-commit hook) never needs it.
+ */
+function buildSchemas(z: typeof Zod) {
 
-/** How a verifier reads one kind of answer: a status (or several), optionally a word in the body. */
-const responseMatch = z
-  .object({
-    status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]),
-    bodyIncludes: z.string().min(1).optional(),
-    /** For live keys: what the key can do (e.g. `full`, `sending`). */
-    access: z.string().min(1).optional(),
-  })
-  .strict();
+  const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
+  const stringList = z.array(z.string());
 
-/** `verify:` in a rule: one HTTPS request with `{{secret}}` in the URL, a header or the body. */
-const verifierSchema = z
-  .object({
-    method: z.enum(['GET', 'POST', 'HEAD']).default('GET'),
-    // Keys only travel encrypted; tests point the request at 127.0.0.1 with an override.
-    url: z.string().regex(/^https:\/\/[^/\s]+/, 'must be an https:// URL'),
-    headers: z.record(z.string()).optional(),
-    body: z.string().optional(),
-    live: z.array(responseMatch).min(1),
-    revoked: z.array(responseMatch).default([]),
-  })
-  .strict()
-  .refine((v) => [v.url, v.body ?? '', ...Object.values(v.headers ?? {})].some((s) => s.includes('{{secret}}')), {
-    message: 'the request must use {{secret}} in the url, a header or the body',
-  });
+  /** How a verifier reads one kind of answer: a status (or several), optionally a word in the body. */
+  const responseMatch = z
+    .object({
+      status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]),
+      bodyIncludes: z.string().min(1).optional(),
+      /** For live keys: what the key can do (e.g. `full`, `sending`). */
+      access: z.string().min(1).optional(),
+    })
+    .strict();
 
-/** An example: text scanned as `example.txt`, or `{ path, text }` for rules that depend on the file. */
-const example = z.union([z.string(), z.object({ path: z.string().min(1), text: z.string() }).strict()]);
+  /** `verify:` in a rule: one HTTPS request with `{{secret}}` in the URL, a header or the body. */
+  const verifierSchema = z
+    .object({
+      method: z.enum(['GET', 'POST', 'HEAD']).default('GET'),
+      // Keys only travel encrypted; tests point the request at 127.0.0.1 with an override.
+      url: z.string().regex(/^https:\/\/[^/\s]+/, 'must be an https:// URL'),
+      headers: z.record(z.string()).optional(),
+      body: z.string().optional(),
+      live: z.array(responseMatch).min(1),
+      revoked: z.array(responseMatch).default([]),
+    })
+    .strict()
+    .refine((v) => [v.url, v.body ?? '', ...Object.values(v.headers ?? {})].some((s) => s.includes('{{secret}}')), {
+      message: 'the request must use {{secret}} in the url, a header or the body',
+    });
 
-export const ruleDefSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/, 'rule ids are lowercase words joined by "-"'),
-    description: z.string().min(1),
-    severity: severity.default('high'),
-    keywords: z.array(z.string().min(2, 'keywords must be at least 2 characters')),
-    regex: z.string().min(1),
-    flags: z.string().regex(/^[imsu]*$/, 'allowed flags: i, m, s, u').optional(),
-    secretGroup: z.union([z.number().int().min(0), z.string(), z.array(z.union([z.number().int().min(0), z.string()])).min(1)]).optional(),
-    entropy: z.number().min(0).max(8).optional(),
-    checks: stringList.optional(),
-    specificity: z.enum(['provider', 'format', 'generic']).optional(),
-    allow: z.object({ stopwords: stringList.optional(), regexes: stringList.optional(), paths: stringList.optional() }).strict().optional(),
-    remediation: z.string().optional(),
-    /** Environment variable name `leakproof fix` moves the secret into (default: from the rule id). */
-    env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'environment variable names are SCREAMING_SNAKE_CASE').optional(),
-    verify: verifierSchema.optional(),
-    examples: z.object({ positive: z.array(example).default([]), negative: z.array(example).default([]) }).strict().optional(),
-  })
-  .strict();
+  /** An example: text scanned as `example.txt`, or `{ path, text }` for rules that depend on the file. */
+  const example = z.union([z.string(), z.object({ path: z.string().min(1), text: z.string() }).strict()]);
 
-export const ruleFileSchema = z
-  .object({
-    provider: z.string().min(1),
-    /** Shared remediation for the file's rules (a rule's own `remediation` wins). */
-    remediation: z.string().optional(),
-    rules: z.array(ruleDefSchema).min(1),
-  })
-  .strict();
+  const ruleDefSchema = z
+    .object({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/, 'rule ids are lowercase words joined by "-"'),
+      description: z.string().min(1),
+      severity: severity.default('high'),
+      keywords: z.array(z.string().min(2, 'keywords must be at least 2 characters')),
+      regex: z.string().min(1),
+      flags: z.string().regex(/^[imsu]*$/, 'allowed flags: i, m, s, u').optional(),
+      secretGroup: z.union([z.number().int().min(0), z.string(), z.array(z.union([z.number().int().min(0), z.string()])).min(1)]).optional(),
+      entropy: z.number().min(0).max(8).optional(),
+      checks: stringList.optional(),
+      specificity: z.enum(['provider', 'format', 'generic']).optional(),
+      allow: z.object({ stopwords: stringList.optional(), regexes: stringList.optional(), paths: stringList.optional() }).strict().optional(),
+      remediation: z.string().optional(),
+      /** Environment variable name `leakproof fix` moves the secret into (default: from the rule id). */
+      env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'environment variable names are SCREAMING_SNAKE_CASE').optional(),
+      verify: verifierSchema.optional(),
+      examples: z.object({ positive: z.array(example).default([]), negative: z.array(example).default([]) }).strict().optional(),
+    })
+    .strict();
 
-export type RuleFile = z.infer<typeof ruleFileSchema>;
+  const ruleFileSchema = z
+    .object({
+      provider: z.string().min(1),
+      /** Shared remediation for the file's rules (a rule's own `remediation` wins). */
+      remediation: z.string().optional(),
+      rules: z.array(ruleDefSchema).min(1),
+    })
+    .strict();
 
-export const configSchema = z
-  .object({
-    rules: z
-      .object({
-        /** Rule ids to turn off. */
-        disable: stringList.optional(),
-        /** Run only these rule ids. */
-        only: stringList.optional(),
-        /** Severity overrides by rule id. */
-        severity: z.record(severity).optional(),
-        /** Extra folders of rule files (same format as `rules/`), relative to the config file. */
-        dirs: stringList.optional(),
-      })
-      .strict()
-      .optional(),
-    /** Plugin modules: package names or paths relative to the config file. */
-    plugins: stringList.optional(),
-    allow: z
-      .object({
-        /** picomatch globs, relative to the scan root. */
-        paths: stringList.optional(),
-        /** Regexes tested against the secret. */
-        regexes: stringList.optional(),
-        /** Case-insensitive words; a secret containing one is dropped. */
-        stopwords: stringList.optional(),
-      })
-      .strict()
-      .optional(),
-    /** Files larger than this are skipped (and counted): bytes, or "10MiB", "500KB". */
-    maxFileSize: z.union([z.number().int().positive(), z.string()]).optional(),
-  })
-  .strict();
 
-export type UserConfig = z.infer<typeof configSchema>;
+  const configSchema = z
+    .object({
+      rules: z
+        .object({
+          /** Rule ids to turn off. */
+          disable: stringList.optional(),
+          /** Run only these rule ids. */
+          only: stringList.optional(),
+          /** Severity overrides by rule id. */
+          severity: z.record(severity).optional(),
+          /** Extra folders of rule files (same format as `rules/`), relative to the config file. */
+          dirs: stringList.optional(),
+        })
+        .strict()
+        .optional(),
+      /** Plugin modules: package names or paths relative to the config file. */
+      plugins: stringList.optional(),
+      allow: z
+        .object({
+          /** picomatch globs, relative to the scan root. */
+          paths: stringList.optional(),
+          /** Regexes tested against the secret. */
+          regexes: stringList.optional(),
+          /** Case-insensitive words; a secret containing one is dropped. */
+          stopwords: stringList.optional(),
+        })
+        .strict()
+        .optional(),
+      /** Files larger than this are skipped (and counted): bytes, or "10MiB", "500KB". */
+      maxFileSize: z.union([z.number().int().positive(), z.string()]).optional(),
+    })
+    .strict();
+  return { ruleDefSchema, ruleFileSchema, configSchema };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let cached: Schemas | undefined;
+
+export function schemas(): Schemas {
+  if (!cached) cached = buildSchemas((createRequire(import.meta.url)('zod') as typeof import('zod')).z);
+  return cached;
+}
+
+export type RuleFile = Zod.infer<Schemas['ruleFileSchema']>;
+export type UserConfig = Zod.infer<Schemas['configSchema']>;
 
 /** Formats zod issues as one line each: `<file>: <field>: <problem>`. */
-export function issueLines(file: string, error: z.ZodError): string[] {
+export function issueLines(file: string, error: Zod.ZodError): string[] {
   return error.issues.map((issue) => {
     const field = issue.path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : String(part)), '');
     let problem = issue.message;

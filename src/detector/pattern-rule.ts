@@ -2,10 +2,13 @@
  * Turns a declarative rule (from `rules/*.yaml` or a user's rule folder) into the common code-rule
  * shape, so the detector sees one kind of rule.
  */
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
 import type { CodeRule, Severity, Specificity } from '../plugins/api.js';
 import { shannonEntropy } from './entropy.js';
 import { isPlaceholder, SECRET_CHECKS, type SecretCheck } from './secret-checks.js';
+
+/** picomatch is loaded only when a rule or the config has path globs. */
+const loadPicomatch = (): typeof import('picomatch') => createRequire(import.meta.url)('picomatch') as typeof import('picomatch');
 
 /** An example text, scanned as `example.txt` unless it names its own path. */
 export type RuleExample = string | { path: string; text: string };
@@ -90,7 +93,7 @@ export function compilePatternRule(def: PatternRuleDef): PatternRule {
   });
   const stopwords = (def.allow?.stopwords ?? []).map((s) => s.toLowerCase());
   const allowRegexes = (def.allow?.regexes ?? []).map((r, i) => compileRegex(r, '', `${where}: field allow.regexes[${i}]`));
-  const allowPath = def.allow?.paths?.length ? picomatch(def.allow.paths, { dot: true }) : undefined;
+  const allowPath = def.allow?.paths?.length ? loadPicomatch()(def.allow.paths, { dot: true }) : undefined;
 
   return {
     meta: {

@@ -6,6 +6,7 @@
 import type { ReportedFinding } from '../findings/finding.js';
 import type { Severity } from '../plugins/api.js';
 import type { Reporter, RuleInfo } from './types.js';
+import { plural } from './format.js';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice', info: 'notice' };
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -44,9 +45,6 @@ function annotation(f: ReportedFinding, rule: RuleInfo | undefined): string {
   return `::${COMMAND[f.severity]} ${properties.join(',')}::${escapeData(lines.join('\n'))}`;
 }
 
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
 
 export const githubReporter: Reporter = ({ findings, stats, rules }) => {
   const ruleById = new Map(rules.map((r) => [r.id, r]));

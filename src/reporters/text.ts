@@ -1,6 +1,7 @@
 import { createColors } from 'picocolors';
 import type { Severity } from '../plugins/api.js';
 import type { Reporter } from './types.js';
+import { plural, thousands } from './format.js';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -8,7 +9,7 @@ const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KB'] : bytes < 1024 ** 3 ? [bytes / 1024 ** 2, 'MB'] : [bytes / 1024 ** 3, 'GB'];
-  return `${value < 9.95 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')} ${unit}`;
+  return `${value < 9.95 ? value.toFixed(1) : thousands(value)} ${unit}`;
 }
 
 /** `0.9 s`, `12.3 s`; below 0.1 s in milliseconds, so a fast scan does not read `0.0 s`. */
@@ -16,9 +17,6 @@ export function formatDuration(ms: number): string {
   return ms < 100 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** Human output: grouped by file, `path:line:col`, the masked line, remediation once per rule, a summary. */
 export const textReporter: Reporter = ({ findings, stats, skipped, rules, color, verbose, notes }) => {

@@ -15,6 +15,7 @@ import { UsageError } from '../errors.js';
 import { checkOutputPath, type OutputOptions } from '../output.js';
 import { finishReport, maxFileSizeOf } from './git-report.js';
 import { parseMaxFileSize } from './scan.js';
+import { plural } from '../../reporters/format.js';
 
 export interface HistoryOptions extends OutputOptions {
   since?: string;
@@ -62,9 +63,6 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
   return finishReport({ command: 'history', ...result, stats, durationMs: performance.now() - started, settings, notes }, options);
 }
 
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /**
  * `presentAtHead`: whether the same secret (same fingerprint) is still in that path at HEAD. The
