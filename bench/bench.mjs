@@ -1,0 +1,731 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: leakproof against its peers (ripgrep, git-secrets, secretlint) on the same
+ * inputs in one run (issue 5). Run by hand; timings never go into the test suite.
+ *
+ *   npm run bench -- [--runs N] [--only worktree|staged|history] [--history-versions N]
+ *
+ * Inputs are real code nobody on this project wrote: pinned npm tarballs (the npm registry is the
+ * only network used), unpacked into git repositories under bench/.work/ (git-ignored). They are
+ * built the first time and reused while their key (pinned versions, seed, INPUT_FORMAT) holds.
+ *   worktree: one commit of the WORKTREE_PACKAGES below, plus planted secrets.
+ *   history:  one commit per published version of the HISTORY_PACKAGES, plus planted secrets
+ *             that live in a single commit each (gone from the work tree, still in history).
+ *
+ * Method: each command runs once untimed (warm page cache; its output gives the finding count),
+ * then --runs times, interleaved across tools so background load hits every tool alike (the
+ * machines are shared). Wall time is measured here; CPU (user+sys) and peak RSS come from
+ * GNU `/usr/bin/time` when present. For a shell pipeline they cover every process in it (peak
+ * RSS is then the largest one's). We print the median wall and the min–max spread.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import os from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = join(REPO, 'bench', '.work');
+const TARBALLS = join(WORK, 'tarballs');
+const WORKTREE = join(WORK, 'worktree');
+const HISTORY = join(WORK, 'history');
+const LEAKPROOF = join(REPO, 'bin', 'leakproof.js');
+const SECRETLINT = join(REPO, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
+const SECRETLINT_NO_PROFILER = join(REPO, 'bench', 'secretlint-no-profiler.mjs');
+const PATTERNS_FILE = join(WORK, 'secret-patterns.txt');
+const TIME_FILE = join(WORK, 'time.txt');
+
+const SEED = 5;
+/** Bump when the way inputs are built changes, so cached inputs are rebuilt. */
+const INPUT_FORMAT = 2;
+
+// Work tree: ~17k files / ~58 MB, close to the issue's reference repository (17k files / 41 MB),
+// many small modules (date-fns, core-js, rxjs, lodash) and some large bundles (react-dom, mui).
+const WORKTREE_PACKAGES = [
+  'rxjs@7.8.1',
+  'lodash@4.17.21',
+  'eslint@9.14.0',
+  'webpack@5.96.1',
+  'react-dom@18.3.1',
+  '@babel/types@7.26.0',
+  '@babel/parser@7.26.2',
+  '@babel/traverse@7.25.9',
+  '@babel/core@7.26.0',
+  'date-fns@3.6.0',
+  'core-js@3.39.0',
+  'moment@2.30.1',
+  '@mui/material@6.1.6',
+  'caniuse-lite@1.0.30001680',
+];
+
+// History: the last N stable versions (x.y.z) up to and including `upTo`, oldest first, one commit
+// each. Published versions never change, so the same N gives the same commits.
+const HISTORY_PACKAGES = [
+  { name: 'eslint', upTo: '9.14.0' },
+  { name: 'webpack', upTo: '5.96.1' },
+  { name: 'rxjs', upTo: '7.8.1' },
+];
+
+// The "grep for secrets" baseline for ripgrep: the same class of patterns as leakproof's rules
+// (provider prefixes, private keys, connection strings, secret-like assignments). Rust regex syntax;
+// written to the patterns file with (?-u) (ASCII classes and \b): secrets are ASCII, and Unicode
+// \b or \w make rg fall back to its slow engine on non-ASCII text (about 100× slower on this tree).
+const RG_PATTERNS = [
+  String.raw`\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b`,
+  String.raw`(?i)aws.{0,20}(?:secret|key).{0,20}['"][A-Za-z0-9/+=]{40}['"]`,
+  String.raw`\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b`,
+  String.raw`\bgithub_pat_[A-Za-z0-9_]{82}\b`,
+  String.raw`\bglpat-[A-Za-z0-9_-]{20}\b`,
+  String.raw`\bxox[baprs]-[A-Za-z0-9-]{10,72}\b`,
+  String.raw`https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{24}`,
+  String.raw`\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,99}\b`,
+  String.raw`\bAIza[0-9A-Za-z_-]{35}\b`,
+  String.raw`\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}\b`,
+  String.raw`\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,}\b`,
+  String.raw`\bre_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}\b`,
+  String.raw`\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b`,
+  String.raw`\bSK[0-9a-fA-F]{32}\b`,
+  String.raw`\bnpm_[A-Za-z0-9]{36}\b`,
+  String.raw`\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b`,
+  String.raw`-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY-----`,
+  String.raw`\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`,
+  String.raw`\b(?:postgres(?:ql)?|mysql|mongodb(?:\+srv)?|redis|amqps?)://[^:@\s/]+:[^@\s/]{3,}@`,
+  String.raw`(?i)(?:api_?key|secret|token|passw(?:or)?d|pwd|credentials?)[\w.-]{0,20}['"]?\s*(?::=|=>|=|:)\s*['"][A-Za-z0-9/+_.=-]{16,}['"]`,
+  String.raw`(?i)authorization['"]?\s*[:=]\s*['"]?bearer\s+[A-Za-z0-9._~+/-]{16,}`,
+];
+
+// git-secrets: its AWS set (--register-aws) plus these (POSIX ERE, matched with grep -w).
+const GIT_SECRETS_PATTERNS = [
+  're_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}',
+  'gh[pousr]_[A-Za-z0-9]{36}',
+  'BEGIN[ A-Z0-9]*PRIVATE KEY',
+  '(postgres|postgresql|mysql|mongodb|redis)://[^:@ ]+:[^@ ]{3,}@',
+];
+
+// ---------------------------------------------------------------------------------------------
+// Command line
+
+const USAGE = `usage: npm run bench -- [--runs N] [--only worktree|staged|history] [--history-versions N]
+  --runs N               timed runs per command, after one untimed warm-up (default 5)
+  --only TASK            run one task: worktree, staged or history (default: all three)
+  --history-versions N   published versions per history package, one commit each (default 60)`;
+
+function parseCli() {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        runs: { type: 'string', default: '5' },
+        only: { type: 'string' },
+        'history-versions': { type: 'string', default: '60' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    fail(`${error.message}\n${USAGE}`);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const runs = Number(values.runs);
+  const historyVersions = Number(values['history-versions']);
+  if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer\n${USAGE}`);
+  if (!Number.isInteger(historyVersions) || historyVersions < 2) fail(`--history-versions must be an integer >= 2\n${USAGE}`);
+  if (values.only && !['worktree', 'staged', 'history'].includes(values.only)) fail(`--only must be worktree, staged or history\n${USAGE}`);
+  return { runs, only: values.only, historyVersions };
+}
+
+function fail(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+/** Runs a command to completion; throws with its stderr when it fails (input building only). */
+function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0 && !(options.okStatus ?? []).includes(r.status)) {
+    throw new Error(`${cmd} ${args.slice(0, 3).join(' ')}… exited with ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  return r.stdout ?? '';
+}
+
+function onPath(name) {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
+}
+
+// Fixed identity and dates: the same inputs give the same commit ids on every machine.
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.invalid',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.invalid',
+};
+function git(cwd, args, extra = {}) {
+  return run('git', ['-c', 'core.hooksPath=/dev/null', '-c', 'gc.auto=0', '-c', 'commit.gpgsign=false', ...args], { cwd, env: GIT_ENV, ...extra });
+}
+function commit(cwd, message, index) {
+  const date = `${1700000000 + index * 3600} +0000`;
+  git(cwd, ['commit', '-q', '--allow-empty', '-m', message], { env: { ...GIT_ENV, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
+}
+
+/** mulberry32: a seeded PRNG, so planted secrets and their places are the same on every run. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const UPPERNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const BASE64 = `${ALNUM}+/`;
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+function crc32(text) {
+  let crc = -1;
+  for (let i = 0; i < text.length; i++) {
+    crc ^= text.charCodeAt(i);
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
+  }
+  return (crc ^ -1) >>> 0;
+}
+
+/** Generated secrets: built at run time so this file holds no key-shaped literal. */
+function secretMaker(rand) {
+  const pick = (alphabet, n) => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+  const base62 = (n, width) => {
+    let out = '';
+    for (let v = n; v > 0; v = Math.floor(v / 62)) out = BASE62[v % 62] + out;
+    return out.padStart(width, '0');
+  };
+  const pem = () => {
+    // Starts like a DER RSA key ("MII…"): secretlint checks for those magic bytes.
+    const lines = [`MIIEowIBAAKCAQEA${pick(BASE64, 48)}`, ...Array.from({ length: 11 }, () => pick(BASE64, 64))];
+    const kind = 'RSA PRIVATE KEY';
+    return [`-----BEGIN ${kind}-----`, ...lines, `${pick(BASE64, 24)}==`, `-----END ${kind}-----`].join('\n');
+  };
+  return {
+    pick,
+    resend: () => `re_${pick(ALNUM, 8)}_${pick(ALNUM, 24)}`,
+    awsId: () => `AKIA${pick(UPPERNUM, 16)}`,
+    awsSecret: () => pick(BASE64, 40),
+    // Real format: 30 random characters and their CRC32 in base62, so checksum rules accept it.
+    github: () => {
+      const body = pick(ALNUM, 30);
+      return `ghp_${body}${base62(crc32(body), 6)}`;
+    },
+    pem,
+  };
+}
+
+/** Secret snippets, one per kind, each a few lines as someone might paste them. */
+function plantSnippets(make) {
+  return [
+    { kind: 'resend', text: `const resend = new Resend('${make.resend()}');\n` },
+    { kind: 'aws', text: `const AWS_ACCESS_KEY_ID = '${make.awsId()}';\nconst AWS_SECRET_ACCESS_KEY = '${make.awsSecret()}';\n` },
+    { kind: 'github', text: `const GITHUB_TOKEN = '${make.github()}';\n` },
+    { kind: 'generic', text: `const dbPassword = "${make.pick(ALNUM, 22)}";\n` },
+    { kind: 'private-key', text: `const SERVER_KEY = \`${make.pem()}\`;\n` },
+  ];
+}
+
+function semverCompare(a, b) {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  return 0;
+}
+
+function tarballName(spec) {
+  const at = spec.lastIndexOf('@');
+  return `${spec.slice(0, at).replace(/^@/, '').replace('/', '-')}-${spec.slice(at + 1)}.tgz`;
+}
+
+/** Downloads the tarballs not already in bench/.work/tarballs (npm pack, many specs per call). */
+function fetchTarballs(specs) {
+  mkdirSync(TARBALLS, { recursive: true });
+  const missing = specs.filter((spec) => !existsSync(join(TARBALLS, tarballName(spec))));
+  for (let i = 0; i < missing.length; i += 40) {
+    const batch = missing.slice(i, i + 40);
+    process.stderr.write(`bench: npm pack ${batch.length} tarballs (${i + batch.length}/${missing.length})\n`);
+    run('npm', ['pack', '--silent', '--pack-destination', TARBALLS, ...batch], { cwd: TARBALLS });
+  }
+  for (const spec of specs) if (!existsSync(join(TARBALLS, tarballName(spec)))) throw new Error(`npm pack ${spec} gave no ${tarballName(spec)}`);
+}
+
+function unpack(spec, dest) {
+  mkdirSync(dest, { recursive: true });
+  // --strip-components: tarballs hold one top folder (usually package/).
+  run('tar', ['-xzf', join(TARBALLS, tarballName(spec)), '-C', dest, '--strip-components=1', '--no-same-owner']);
+}
+
+function inputKey(parts) {
+  return createHash('sha256').update(JSON.stringify({ INPUT_FORMAT, SEED, ...parts })).digest('hex').slice(0, 16);
+}
+
+function isFresh(dir, key) {
+  const stamp = `${dir}.key`;
+  return existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === key && existsSync(join(dir, '.git'));
+}
+
+function listTracked(cwd) {
+  return run('git', ['ls-files', '-z'], { cwd }).split('\0').filter(Boolean);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+function buildWorktree() {
+  const key = inputKey({ WORKTREE_PACKAGES });
+  if (isFresh(WORKTREE, key)) return;
+  process.stderr.write(`bench: building the work-tree input in ${WORKTREE}\n`);
+  fetchTarballs(WORKTREE_PACKAGES);
+  rmSync(WORKTREE, { recursive: true, force: true });
+  rmSync(`${WORKTREE}.key`, { force: true });
+  for (const spec of WORKTREE_PACKAGES) unpack(spec, join(WORKTREE, spec.slice(0, spec.lastIndexOf('@'))));
+  writeFileSync(join(WORKTREE, '.secretlintrc.json'), `${JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }, null, 2)}\n`);
+  git(WORKTREE, ['init', '-q', '-b', 'main']);
+  git(WORKTREE, ['add', '-A']);
+  // Plant each kind of secret at the end of a few seeded-random JavaScript files (committed).
+  const rand = prng(SEED);
+  const make = secretMaker(rand);
+  const jsFiles = listTracked(WORKTREE).filter((p) => p.endsWith('.js'));
+  const planted = [];
+  for (let round = 0; round < 2; round++) {
+    for (const snippet of plantSnippets(make)) {
+      const file = jsFiles[Math.floor(rand() * jsFiles.length)];
+      appendFileSync(join(WORKTREE, file), `\n${snippet.text}`);
+      planted.push({ kind: snippet.kind, file });
+    }
+  }
+  // And a committed .env file, the classic leak.
+  const envFile = 'webpack/.env';
+  writeFileSync(join(WORKTREE, envFile), `RESEND_API_KEY=${make.resend()}\nDATABASE_URL=postgres://app:${make.pick(ALNUM, 18)}@db.internal:5432/app\n`);
+  planted.push({ kind: 'dotenv (resend + postgres url)', file: envFile });
+  writeFileSync(join(WORK, 'worktree-planted.json'), `${JSON.stringify(planted, null, 2)}\n`);
+  git(WORKTREE, ['add', '-A']);
+  commit(WORKTREE, `worktree input: ${WORKTREE_PACKAGES.length} npm packages`, 0);
+  git(WORKTREE, ['gc', '-q']);
+  writeFileSync(`${WORKTREE}.key`, `${key}\n`);
+}
+
+function historyVersions(name, upTo, count) {
+  const cache = join(WORK, `versions-${name.replace('/', '-')}.json`);
+  let all;
+  if (existsSync(cache)) all = JSON.parse(readFileSync(cache, 'utf8'));
+  else {
+    all = JSON.parse(run('npm', ['view', name, 'versions', '--json']));
+    writeFileSync(cache, JSON.stringify(all));
+  }
+  const stable = all.filter((v) => /^\d+\.\d+\.\d+$/.test(v) && semverCompare(v, upTo) <= 0).sort(semverCompare);
+  return stable.slice(-count);
+}
+
+function buildHistory(perPackage) {
+  const plan = HISTORY_PACKAGES.map(({ name, upTo }) => ({ name, versions: historyVersions(name, upTo, perPackage) }));
+  const key = inputKey({ plan });
+  if (isFresh(HISTORY, key)) return;
+  const total = plan.reduce((n, p) => n + p.versions.length, 0);
+  process.stderr.write(`bench: building the history input in ${HISTORY} (${total} commits)\n`);
+  fetchTarballs(plan.flatMap(({ name, versions }) => versions.map((v) => `${name}@${v}`)));
+  rmSync(HISTORY, { recursive: true, force: true });
+  rmSync(`${HISTORY}.key`, { force: true });
+  mkdirSync(HISTORY, { recursive: true });
+  git(HISTORY, ['init', '-q', '-b', 'main']);
+  const rand = prng(SEED + 1);
+  const make = secretMaker(rand);
+  const planted = [];
+  let index = 0;
+  for (const { name, versions } of plan) {
+    const dir = join(HISTORY, name);
+    for (const version of versions) {
+      rmSync(dir, { recursive: true, force: true });
+      unpack(`${name}@${version}`, dir);
+      // About one commit in 15 adds a secret; the next version of the package drops it again.
+      if (rand() < 1 / 15) {
+        const snippets = plantSnippets(make);
+        const snippet = snippets[planted.length % snippets.length];
+        const file = `${name}/local-settings.js`;
+        writeFileSync(join(HISTORY, file), snippet.text);
+        planted.push({ kind: snippet.kind, file, version });
+      }
+      git(HISTORY, ['add', '-A', '--', name]);
+      commit(HISTORY, `${name}@${version}`, index++);
+    }
+  }
+  writeFileSync(join(WORK, 'history-planted.json'), `${JSON.stringify(planted, null, 2)}\n`);
+  git(HISTORY, ['gc', '-q']);
+  writeFileSync(`${HISTORY}.key`, `${key}\n`);
+}
+
+function configureGitSecrets(repo) {
+  run('git', ['config', '--unset-all', 'secrets.patterns'], { cwd: repo, okStatus: [5] });
+  run('git', ['secrets', '--register-aws'], { cwd: repo });
+  for (const pattern of GIT_SECRETS_PATTERNS) run('git', ['secrets', '--add', pattern], { cwd: repo });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+const HAVE_TIME = existsSync('/usr/bin/time');
+
+function runOnce(tool) {
+  const argv = HAVE_TIME ? ['/usr/bin/time', '-f', '%U %S %M', '-o', TIME_FILE, tool.cmd, ...tool.args] : [tool.cmd, ...tool.args];
+  const started = performance.now();
+  const r = spawnSync(argv[0], argv.slice(1), {
+    cwd: tool.cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', tool.discardStdout ? 'ignore' : 'pipe', 'pipe'],
+  });
+  const wall = (performance.now() - started) / 1000;
+  if (r.error) throw r.error;
+  let cpu = NaN;
+  let rssMB = NaN;
+  if (HAVE_TIME) {
+    // GNU time puts "Command exited with non-zero status N" first when the command fails.
+    const [user, sys, rssKB] = readFileSync(TIME_FILE, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    cpu = user + sys;
+    rssMB = rssKB / 1024;
+  }
+  return { wall, cpu, rssMB, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+/** Warm-up run (also gives the finding count and catches a broken tool), then interleaved runs. */
+function measureAll(tools, runs) {
+  for (const tool of tools) {
+    const r = runOnce(tool);
+    if (![0, 1].includes(r.status)) {
+      tool.error = `exit ${r.status}: ${(r.stderr.trim().split('\n').find((l) => l.trim()) ?? '').slice(0, 160)}`;
+      continue;
+    }
+    tool.findings = tool.count ? tool.count(r) : undefined;
+    tool.samples = [];
+  }
+  const live = tools.filter((t) => !t.error);
+  for (let i = 0; i < runs; i++) for (const tool of live) tool.samples.push(runOnce(tool));
+  for (const tool of live) {
+    tool.wall = median(tool.samples.map((s) => s.wall));
+    tool.wallMin = Math.min(...tool.samples.map((s) => s.wall));
+    tool.wallMax = Math.max(...tool.samples.map((s) => s.wall));
+    tool.cpu = median(tool.samples.map((s) => s.cpu));
+    tool.rssMB = Math.max(...tool.samples.map((s) => s.rssMB));
+  }
+}
+
+// Finding counts, each in the tool's own unit (findings, matching lines, messages).
+const countLeakproof = (r) => JSON.parse(r.stdout).findings.length;
+const countRg = (r) => r.stdout.split('\n').filter(Boolean).reduce((n, line) => n + Number(line.split(':').pop()), 0);
+// secretlint --format unix: one "path:line:column: message" line per finding.
+const countSecretlint = (r) => r.stdout.split('\n').filter((l) => /:\d+:\d+: /.test(l)).length;
+// git-secrets prints its matches on stderr, then a block starting "[ERROR] Matched".
+const countGitSecrets = (r) => {
+  const end = r.stderr.indexOf('[ERROR]');
+  return (end < 0 ? '' : r.stderr.slice(0, end)).split('\n').filter((l) => l.trim()).length;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+const fmtSec = (s) => (Number.isNaN(s) ? '–' : s >= 10 ? `${s.toFixed(1)} s` : s >= 1 ? `${s.toFixed(2)} s` : `${s.toFixed(3)} s`);
+const fmtRatio = (x) => (x >= 10 ? `${x.toFixed(0)}×` : x >= 0.1 ? `${x.toFixed(2)}×` : `${x.toFixed(3)}×`);
+const fmtMB = (bytes) => (bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
+
+function printTask(task) {
+  const { title, inputBytes, tools, notes } = task;
+  console.log(`\n## ${title}`);
+  for (const line of task.input) console.log(`   ${line}`);
+  const lp = tools.find((t) => t.leakproof && !t.error && t.wall !== undefined);
+  const rows = [['tool', 'wall median (min–max)', 'CPU', 'peak RSS', 'MB/s', 'found', 'leakproof ÷ tool']];
+  for (const t of tools) {
+    if (t.error || t.wall === undefined) continue;
+    rows.push([
+      t.name,
+      `${fmtSec(t.wall)} (${fmtSec(t.wallMin).replace(' s', '')}–${fmtSec(t.wallMax)})`,
+      fmtSec(t.cpu),
+      Number.isNaN(t.rssMB) ? '–' : `${t.rssMB.toFixed(0)} MB`,
+      inputBytes ? (inputBytes / 1e6 / t.wall).toFixed(1) : '–',
+      t.findings === undefined ? '–' : String(t.findings),
+      lp && t !== lp ? fmtRatio(lp.wall / t.wall) : '',
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const [i, r] of rows.entries()) {
+    console.log(`   ${r.map((cell, c) => (c >= 2 && c <= 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd()}`);
+    if (i === 0) console.log(`   ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  }
+  if (lp) {
+    const peers = tools.filter((t) => t !== lp && !t.error && t.wall !== undefined);
+    console.log(`   ${[`leakproof ${fmtSec(lp.wall)}`, ...peers.map((t) => `${t.short} ${fmtSec(t.wall)} (${fmtRatio(lp.wall / t.wall)})`)].join(' · ')}`);
+  }
+  for (const t of tools) {
+    if (t.error) console.log(`   ! ${t.name}: failed (${t.error}); not timed`);
+    else if (t.findings === 0) console.log(`   ! WARNING: ${t.name} found nothing in an input with planted secrets: broken, not fast`);
+  }
+  for (const line of task.targets?.() ?? []) console.log(`   target: ${line}`);
+  for (const note of notes) console.log(`   note: ${note}`);
+}
+
+function targetLine(label, ok, detail) {
+  return `${label}: ${detail} → ${ok ? 'met' : 'MISSED'}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tasks
+
+function leakproofCommands() {
+  const help = run('node', [LEAKPROOF, '--help']);
+  const section = help.split(/^Commands:$/m)[1] ?? '';
+  return new Set([...section.matchAll(/^ {2}(\w+)/gm)].map((m) => m[1]));
+}
+
+const rgArgs = ['--no-config', '-c', '--no-filename', '-f', PATTERNS_FILE];
+
+function worktreeTask(env) {
+  const files = listTracked(WORKTREE);
+  const inputBytes = files.reduce((n, f) => n + statSync(join(WORKTREE, f)).size, 0);
+  const planted = JSON.parse(readFileSync(join(WORK, 'worktree-planted.json'), 'utf8'));
+  const notes = [];
+  const tools = [
+    { name: 'leakproof scan', short: 'leakproof', leakproof: true, cmd: 'node', args: [LEAKPROOF, 'scan', '--format', 'json'], count: countLeakproof },
+  ];
+  if (env.rg) {
+    // --hidden: leakproof scans dotfiles too; rg still honours .gitignore like `git ls-files --exclude-standard`.
+    tools.push({ name: `rg (${RG_PATTERNS.length} regexes)`, short: 'rg', cmd: 'rg', args: [...rgArgs, '--hidden', '-g', '!.git'], count: countRg });
+  } else notes.push('ripgrep not installed (apt-get install ripgrep): skipped');
+  if (env.gitSecrets) {
+    // Without paths, --scan greps the files git tracks (git grep): the same file set as leakproof.
+    tools.push({ name: 'git secrets --scan', short: 'git-secrets', cmd: 'git', args: ['secrets', '--scan'], count: countGitSecrets });
+  } else notes.push('git-secrets not installed (apt-get install git-secrets): skipped');
+  // As shipped, secretlint 11 is quadratic in the number of files (its always-on profiler), which
+  // would take hours here; so the whole tree is timed with the profiler stubbed out.
+  tools.push({
+    name: 'secretlint "**/*" (recommend, profiler off)',
+    short: 'secretlint',
+    cmd: 'node',
+    args: ['--import', SECRETLINT_NO_PROFILER, SECRETLINT, '**/*', '--format', 'unix'],
+    count: countSecretlint,
+  });
+  notes.push('secretlint is timed with its profiler replaced by a no-op (bench/secretlint-no-profiler.mjs): as shipped it is quadratic in the file count (secretlint#1653) and would take hours on this tree');
+  for (const t of tools) t.cwd = WORKTREE;
+  return {
+    key: 'worktree',
+    title: 'work tree: scan every file git would see',
+    input: [`${files.length} files, ${fmtMB(inputBytes)} (${WORKTREE_PACKAGES.length} npm packages, one commit); planted: ${planted.length} snippets (resend, aws, github, generic, private key, .env)`],
+    inputBytes,
+    tools,
+    notes,
+    targets() {
+      const lp = tools[0];
+      if (lp.wall === undefined) return [];
+      const out = [];
+      const rg = tools.find((t) => t.short === 'rg' && t.wall !== undefined);
+      const sl = tools.find((t) => t.short === 'secretlint' && t.wall !== undefined);
+      if (rg) out.push(targetLine('within 2× of rg', lp.wall <= 2 * rg.wall, `${fmtRatio(lp.wall / rg.wall)}`));
+      if (sl) out.push(targetLine('≥15× faster than secretlint', sl.wall >= 15 * lp.wall, `${fmtRatio(sl.wall / lp.wall)} faster`));
+      if (!Number.isNaN(lp.rssMB)) out.push(targetLine('peak RSS < 300 MB', lp.rssMB < 300, `${lp.rssMB.toFixed(0)} MB`));
+      return out;
+    },
+  };
+}
+
+/** Modifies and stages 3 files of the work tree; `restore()` puts the index and files back. */
+function stageThreeFiles() {
+  const rand = prng(SEED + 2);
+  const make = secretMaker(rand);
+  const planted = new Set(JSON.parse(readFileSync(join(WORK, 'worktree-planted.json'), 'utf8')).map((p) => p.file));
+  const candidates = listTracked(WORKTREE).filter((p) => p.endsWith('.js') && !planted.has(p));
+  const files = [];
+  while (files.length < 3) {
+    const file = candidates[Math.floor(rand() * candidates.length)];
+    if (!files.includes(file)) files.push(file);
+  }
+  const edits = [
+    // An AWS key pair (secretlint's recommend preset reports the secret, not a lone key id) and a Resend key.
+    `\nconst AWS_ACCESS_KEY_ID = '${make.awsId()}';\nconst AWS_SECRET_ACCESS_KEY = '${make.awsSecret()}';\nconst RESEND_API_KEY = '${make.resend()}';\n`,
+    '\n// reviewed: no behaviour change\n',
+    '\nexport const retries = 3;\n',
+  ];
+  files.forEach((file, i) => appendFileSync(join(WORKTREE, file), edits[i]));
+  git(WORKTREE, ['add', '--', ...files]);
+  return { files, restore: () => git(WORKTREE, ['checkout', '-q', 'HEAD', '--', ...files]) };
+}
+
+function stagedTask(env, commands, files) {
+  const inputBytes = files.reduce((n, f) => n + statSync(join(WORKTREE, f)).size, 0);
+  const notes = [];
+  const tools = [{ name: 'node -e 0 (floor)', short: 'node -e 0', cmd: 'node', args: ['-e', '0'] }];
+  if (commands.has('staged')) {
+    tools.push({ name: 'leakproof staged', short: 'leakproof', leakproof: true, cmd: 'node', args: [LEAKPROOF, 'staged', '--format', 'json'], count: countLeakproof });
+  } else notes.push('`leakproof staged` does not exist yet in this build: skipped');
+  if (env.gitSecrets) {
+    // Exactly what the hook that `git secrets --install` writes runs.
+    tools.push({ name: 'git secrets --pre_commit_hook', short: 'git-secrets', cmd: 'git', args: ['secrets', '--pre_commit_hook', '--'], count: countGitSecrets });
+  } else notes.push('git-secrets not installed (apt-get install git-secrets): skipped');
+  // As lint-staged would run it: the staged paths as arguments.
+  tools.push({ name: 'secretlint <3 files> (as shipped)', short: 'secretlint', cmd: 'node', args: [SECRETLINT, ...files, '--format', 'unix'], count: countSecretlint });
+  for (const t of tools) t.cwd = WORKTREE;
+  return {
+    key: 'staged',
+    title: 'pre-commit: 3 modified files staged in the work-tree repository',
+    input: [`${files.join(', ')} (${fmtMB(inputBytes)}); index of ${listTracked(WORKTREE).length} files; planted: an AWS key pair and a Resend key in the first`],
+    inputBytes,
+    tools,
+    notes,
+    targets() {
+      const lp = tools.find((t) => t.leakproof && t.wall !== undefined);
+      if (!lp || tools[0].wall === undefined) return [];
+      const extra = (lp.wall - tools[0].wall) * 1000;
+      return [targetLine('≤ node -e 0 + 50 ms', extra <= 50, `+${extra.toFixed(0)} ms`)];
+    },
+  };
+}
+
+function historyTask(env, commands) {
+  const objects = run('git', ['cat-file', '--batch-all-objects', '--batch-check=%(objecttype) %(objectsize)'], { cwd: HISTORY })
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' '));
+  const blobs = objects.filter(([type]) => type === 'blob');
+  const inputBytes = blobs.reduce((n, [, size]) => n + Number(size), 0);
+  const commits = objects.filter(([type]) => type === 'commit').length;
+  const planted = JSON.parse(readFileSync(join(WORK, 'history-planted.json'), 'utf8'));
+  const notes = [];
+  const tools = [];
+  if (commands.has('history')) {
+    tools.push({ name: 'leakproof history', short: 'leakproof', leakproof: true, cmd: 'node', args: [LEAKPROOF, 'history', '--format', 'json'], count: countLeakproof });
+  } else notes.push('`leakproof history` does not exist yet in this build: skipped (peers still timed)');
+  tools.push({ name: 'git cat-file --batch-all-objects --batch', short: 'cat-file', cmd: 'git', args: ['cat-file', '--batch-all-objects', '--batch'], discardStdout: true });
+  const patterns = `-f ${PATTERNS_FILE}`;
+  if (env.rg) {
+    // -a: the stream holds trees (binary); without it rg stops at the first NUL byte.
+    tools.push({ name: 'cat-file --batch | rg', short: 'cat-file|rg', cmd: 'bash', args: ['-c', `git cat-file --batch-all-objects --batch | rg --no-config -a -c ${patterns}`], count: countRg });
+    tools.push({ name: 'git log -p --all | rg', short: 'log -p|rg', cmd: 'bash', args: ['-c', `git log -p --all | rg --no-config -a -c ${patterns}`], count: countRg });
+  } else notes.push('ripgrep not installed (apt-get install ripgrep): the rg pipelines are skipped');
+  if (env.gitSecrets) {
+    tools.push({ name: 'git secrets --scan-history', short: 'git-secrets', cmd: 'git', args: ['secrets', '--scan-history'], count: countGitSecrets });
+  } else notes.push('git-secrets not installed (apt-get install git-secrets): skipped');
+  for (const t of tools) t.cwd = HISTORY;
+  const plan = HISTORY_PACKAGES.map(({ name }) => name).join(', ');
+  return {
+    key: 'history',
+    title: 'history: every commit of the history repository',
+    input: [`${commits} commits (${plan}; one per published version), ${blobs.length} unique blobs, ${fmtMB(inputBytes)}; planted: ${planted.length} secrets, each in one commit only`],
+    inputBytes,
+    tools,
+    notes,
+    targets() {
+      const lp = tools.find((t) => t.leakproof && t.wall !== undefined);
+      if (!lp) return [];
+      const out = [];
+      const rg = tools.find((t) => t.short === 'cat-file|rg' && t.wall !== undefined);
+      const gs = tools.find((t) => t.short === 'git-secrets' && t.wall !== undefined);
+      if (rg) out.push(targetLine('no slower than cat-file | rg', lp.wall <= rg.wall, fmtRatio(lp.wall / rg.wall)));
+      if (gs) out.push(targetLine('faster than git-secrets', lp.wall < gs.wall, fmtRatio(lp.wall / gs.wall)));
+      if (!Number.isNaN(lp.rssMB)) out.push(targetLine('peak RSS < 300 MB', lp.rssMB < 300, `${lp.rssMB.toFixed(0)} MB`));
+      return out;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function toolVersion(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim().split('\n')[0] : 'unknown';
+}
+
+function main() {
+  const options = parseCli();
+  if (!existsSync(join(REPO, 'dist', 'cli', 'main.js'))) fail('dist/ is missing: run `npm run build` first (`npm run bench` does)');
+  mkdirSync(WORK, { recursive: true });
+  writeFileSync(PATTERNS_FILE, `${RG_PATTERNS.map((p) => `(?-u)${p}`).join('\n')}\n`);
+  const env = { rg: onPath('rg'), gitSecrets: onPath('git-secrets') };
+  const want = (task) => !options.only || options.only === task;
+  const commands = leakproofCommands();
+
+  if (want('worktree') || want('staged')) buildWorktree();
+  if (want('history')) buildHistory(options.historyVersions);
+  if (env.gitSecrets) {
+    if (want('worktree') || want('staged')) configureGitSecrets(WORKTREE);
+    if (want('history')) configureGitSecrets(HISTORY);
+  }
+
+  const head = run('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO }).trim();
+  const dirty = run('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'rules'], { cwd: REPO }).trim() ? ' + uncommitted changes in src/ or rules/' : '';
+  console.log('# leakproof bench');
+  console.log(`   leakproof ${head}${dirty} (built dist/) · node ${process.version} · ${os.cpus().length} cores · load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
+  console.log(`   peers: ${env.rg ? toolVersion('rg', ['--version']) : 'ripgrep absent'} · ${env.gitSecrets ? 'git-secrets' : 'git-secrets absent'} (${toolVersion('git', ['--version'])}) · secretlint ${JSON.parse(readFileSync(join(REPO, 'node_modules', 'secretlint', 'package.json'), 'utf8')).version} (recommend preset)`);
+  console.log(`   method: 1 warm-up + ${options.runs} timed runs per command, interleaved; wall = median (min–max); ${HAVE_TIME ? 'CPU (user+sys) and peak RSS from /usr/bin/time' : 'CPU and peak RSS not measured: /usr/bin/time absent (apt-get install time)'}; shared machine, so expect noise`);
+  console.log('   "found" is each tool\'s own unit (leakproof findings, rg matching lines, git-secrets lines, secretlint messages); "leakproof ÷ tool" < 1 means leakproof is faster');
+
+  const results = [];
+  const finish = (task) => {
+    printTask(task);
+    results.push({
+      task: task.key,
+      input: task.input,
+      inputBytes: task.inputBytes,
+      notes: task.notes,
+      targets: task.targets?.() ?? [],
+      tools: task.tools.map((t) => ({
+        name: t.name,
+        command: [t.cmd, ...t.args].join(' '),
+        error: t.error,
+        wallMedianS: t.wall,
+        wallMinS: t.wallMin,
+        wallMaxS: t.wallMax,
+        cpuMedianS: Number.isNaN(t.cpu) ? undefined : t.cpu,
+        peakRssMB: Number.isNaN(t.rssMB) ? undefined : t.rssMB,
+        mbPerS: t.wall && task.inputBytes ? task.inputBytes / 1e6 / t.wall : undefined,
+        findings: t.findings,
+      })),
+    });
+  };
+
+  if (want('worktree')) {
+    const task = worktreeTask(env);
+    measureAll(task.tools, options.runs);
+    finish(task);
+  }
+  if (want('staged')) {
+    const { files, restore } = stageThreeFiles();
+    try {
+      const task = stagedTask(env, commands, files);
+      measureAll(task.tools, options.runs);
+      finish(task);
+    } finally {
+      restore();
+    }
+  }
+  if (want('history')) {
+    const task = historyTask(env, commands);
+    measureAll(task.tools, options.runs);
+    finish(task);
+  }
+
+  const out = join(WORK, 'results.json');
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), leakproof: head + dirty, node: process.version, cores: os.cpus().length, runs: options.runs, results }, null, 2)}\n`);
+  console.log(`\nresults: ${out.slice(REPO.length + 1)}`);
+}
+
+main();
