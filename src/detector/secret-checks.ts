@@ -47,7 +47,7 @@ const NON_SECRET_NAME_WORDS = new Set([
   'count', 'max', 'min', 'limit', 'expiry', 'expires', 'expiration', 'ttl', 'timeout', 'field', 'fields', 'header',
   'param', 'prefix', 'suffix', 'format', 'hint', 'label', 'placeholder', 'pattern', 'regex', 'policy', 'input',
   'mode', 'env', 'var', 'variable', 'location', 'endpoint', 'lifetime', 'validity', 'index', 'column', 'hash',
-  'template', 'store', 'manager', 'provider', 'service', 'strategy', 'hook', 'event', 'events', 'reset', 'confirm',
+  'template', 'store', 'manager', 'provider', 'strategy', 'page', 'cursor', 'pagination', 'continuation', 'next', 'arn', 'hook', 'event', 'events', 'reset', 'confirm',
   'confirmation', 'error', 'errors', 'message', 'strength', 'rule', 'rules', 'required', 'enabled', 'disabled',
   'visible', 'visibility', 'toggle', 'show', 'hide', 'input', 'form', 'modal', 'dialog', 'link', 'route', 'schema',
   'generator', 'encoding', 'algorithm', 'alg', 'version', 'usage', 'scope', 'scopes', 'audience', 'issuer',
@@ -70,6 +70,8 @@ export function nameWords(name: string): string[] {
 /** Is this variable name one a secret is assigned to? (`apiKey`, `DB_PASSWORD`; not `publicKey`, `keyboard`). */
 export function isSecretName(name: string): boolean {
   const words = nameWords(name);
+  // A client key (Adyen `clientKey`, Stripe-style publishable keys) is made to ship to browsers.
+  if (words.length >= 2 && words[words.length - 2] === 'client' && words[words.length - 1] === 'key') return false;
   if (words.some((w) => NON_SECRET_NAME_WORDS.has(w))) return false;
   if (words.some((w) => SECRET_NAME_WORDS.has(w))) return true;
   // Compound names (`dbpassword`, `githubtoken`) end in a secret word; `secretlint` does not.
@@ -167,6 +169,14 @@ export function looksLikeIdentifier(value: string): boolean {
   return letters >= 4 && wordlike / letters >= 0.75;
 }
 
+/**
+ * Values that are public or references by design, whatever the variable is called: publishable
+ * and client-side keys (New Relic browser keys), Stripe client secrets (sent to the browser), Firebase/Google
+ * browser keys (the provider rule decides those), contract addresses, cloud resource names, and
+ * Windows DPAPI ciphertext (`AQAAANCMnd8B…`: encrypted to one machine, not a usable secret).
+ */
+const PUBLIC_OR_REFERENCE = /^(?:pk[._]|NRJS-|AQAAANCMnd8BFdERjHoAwE|pi_\w+_secret_|seti_\w+_secret_|rzp_(?:live|test)_|AIza|0x[0-9a-fA-F]{40}$|arn:|projects\/|sha\d+:|ssh-(?:rsa|ed25519) )/;
+
 export type GenericVerdict = { random: true } | { random: false; reason: string };
 
 /**
@@ -177,6 +187,9 @@ export function judgeGenericValue(value: string, name = ''): GenericVerdict {
   const no = (reason: string): GenericVerdict => ({ random: false, reason });
   if (value.length < 8) return no('too short');
   if (/\s/.test(value)) return no('contains whitespace');
+  if (PUBLIC_OR_REFERENCE.test(value)) return no('public value or reference');
+  // JSON-escaped text (`\n`, `\"`, `\/`) is prose inside a string, not a key.
+  if (/\\[nrt"/]/.test(value)) return no('escaped text');
   if (isPlaceholder(value)) return no('placeholder');
   if (/^\$|\$\{|\$\(|%\(|\{\{|^%[A-Z_]+%$|^@|process\.env|import\.meta\.env|os\.environ|getenv|ENV\[|^env\(|System\.getenv/i.test(value))
     return no('variable reference');
@@ -249,16 +262,40 @@ export const SECRET_CHECKS: Record<string, SecretCheck> = {
   'generic-value': ({ secret, groups, before, path }) => {
     const name = assignedName(groups, before);
     if (name && !isSecretName(name)) return false;
+    // git's `signingkey` names a (public) GPG key id.
+    if (/^signingkey$/i.test(name) && /^[0-9A-Fa-f]{8,40}$/.test(secret)) return false;
     // In program source an unquoted right-hand side is an expression (`key = obj[key]`), not a
     // literal; unquoted secrets are a config-file shape (.env, YAML, shell, properties).
     if (groups.bare !== undefined && isProgramSource(path)) return false;
-    // Codecov-style badge tokens in README image links are public by design.
-    if (/[?&]$/.test(before) && /badge|codecov\.io|shields\.io/i.test(before)) return false;
+    // Codecov- and CircleCI-style badge tokens in README links are read-only and public by design.
+    const beforeName = before.slice(0, before.length - (name.length - (groups.word?.length ?? 0) - (groups.suffix?.length ?? 0)));
+    if (/[?&]$/.test(beforeName) && /badge|codecov\.io|shields\.io|circleci\.com|\.svg\?/i.test(before)) return false;
     return judgeGenericValue(secret, name).random;
   },
   'github-checksum': ({ secret }) => githubChecksumValid(secret),
   'jwt-signed': ({ secret }) => isSignedJwt(secret),
+  'credential-value': ({ secret }) => isCredentialValue(secret),
 };
+
+/** Passwords that documentation and tutorials put in URLs and command lines. */
+const DOC_PASSWORDS = new Set([
+  'password', 'passwd', 'pass', 'secret', 'changeme', 'admin', 'root', 'test', 'testing', 'example', 'pwd', 'mypassword',
+  'yourpassword', 'user', 'guest', 'postgres', 'mysql', 'redis', 'rabbitmq', 'default', 'letmein', 'qwerty', 'p@ssw0rd',
+  'password1', 'password123', 'secret123', 'admin123', 'hunter2', 'foobar', 'dbpass', 'dbpassword',
+]);
+
+/**
+ * A password in a URL or on a command line: the place itself says "credential", so the value
+ * need not look random; it must not be a placeholder, a variable or a documentation password.
+ */
+export function isCredentialValue(secret: string): boolean {
+  if (secret.length < 6 || isPlaceholder(secret)) return false;
+  if (DOC_PASSWORDS.has(secret.toLowerCase())) return false;
+  // `API_SECRET`, `PASSWORD`: a constant name standing in for the value in documentation.
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{6,}$/.test(secret)) return false;
+  if (/^[$%{<*[(]|\$\{|\$\(|%[sd]|\{\{|\\/.test(secret)) return false;
+  return new Set(secret).size >= 4;
+}
 
 /** A JWT whose header decodes to a JSON object naming a signing algorithm (not `none`) and that has a signature. */
 export function isSignedJwt(token: string): boolean {
@@ -278,6 +315,7 @@ export function isSignedJwt(token: string): boolean {
  */
 export function assignedName(groups: Record<string, string | undefined>, before: string): string {
   if (groups.name !== undefined) return groups.name;
+  if (groups.tag !== undefined) return groups.tag;
   if (groups.word === undefined) return '';
   const head = /[\w$@.-]*$/.exec(before)?.[0] ?? '';
   // Capped: names longer than this are generated code, and word splitting is not free.
