@@ -5,10 +5,12 @@
  */
 export class Prefilter {
   private readonly classOf = new Uint8Array(128);
-  private readonly classCount: number;
+  /** Transitions, indexed by `state * classes + class`, holding the next state pre-multiplied by the class count. */
   private readonly delta: Int32Array;
-  /** For each state, the rule indexes whose keywords end there (through failure links). */
+  /** For each (pre-multiplied) state, the rule indexes whose keywords end there (through failure links). */
   private readonly outputs: (readonly number[] | undefined)[];
+  /** 1 where `outputs` has an entry: a typed-array test keeps the hot loop monomorphic. */
+  private readonly hasOutput: Uint8Array;
   /** Rules that have no keyword (or a non-ASCII one) and so run on every fragment. */
   private readonly alwaysRun: readonly number[];
   private readonly gatedCount: number;
@@ -36,7 +38,6 @@ export class Prefilter {
       }
     }
     for (let c = 65; c <= 90; c++) this.classOf[c] = this.classOf[c + 32]; // fold A-Z onto a-z
-    this.classCount = classes;
 
     // Trie.
     const children: Map<number, number>[] = [new Map()];
@@ -85,8 +86,16 @@ export class Prefilter {
         }
       }
     }
+    // Pre-multiply targets so the scan loop does one add, not a multiply, per character.
+    for (let i = 0; i < delta.length; i++) delta[i] *= classes;
     this.delta = delta;
-    this.outputs = out.map((set) => (set.size > 0 ? [...set] : undefined));
+    this.outputs = [];
+    this.hasOutput = new Uint8Array(states * classes);
+    out.forEach((set, state) => {
+      if (set.size === 0) return;
+      this.outputs[state * classes] = [...set];
+      this.hasOutput[state * classes] = 1;
+    });
   }
 
   /** Indexes of the rules that should run on `text`, in ascending order. */
@@ -94,14 +103,13 @@ export class Prefilter {
     const hit = new Set<number>(this.alwaysRun);
     let remaining = this.gatedCount;
     if (remaining > 0) {
-      const { classOf, delta, outputs, classCount } = this;
+      const { classOf, delta, outputs, hasOutput } = this;
       let s = 0;
       for (let i = 0, n = text.length; i < n; i++) {
         const c = text.charCodeAt(i);
-        s = delta[s * classCount + (c < 128 ? classOf[c] : 0)];
-        const found = outputs[s];
-        if (found !== undefined) {
-          for (const r of found) {
+        s = delta[s + (c < 128 ? classOf[c] : 0)];
+        if (hasOutput[s] === 1) {
+          for (const r of outputs[s]!) {
             if (!hit.has(r)) {
               hit.add(r);
               remaining--;
