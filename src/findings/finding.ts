@@ -28,6 +28,10 @@ export interface Finding {
   blob?: string;
   /** Set for history findings: whether the same secret is still in the file at HEAD. */
   presentAtHead?: boolean;
+  /** History findings: whether the introducing commit is reachable from a remote-tracking ref (it was pushed). */
+  pushed?: boolean;
+  /** History findings: every place the same secret was committed (grouped by fingerprint). */
+  occurrences?: Occurrences;
   /** Set by `--verify`: whether the provider accepts the key. */
   verified?: Verified;
   /** With `verified: live`, what the key can do, when the provider says (e.g. `full`, `sending`). */
@@ -35,6 +39,13 @@ export interface Finding {
 }
 
 export type Verified = 'live' | 'revoked' | 'unknown';
+
+/** Where one secret was committed: how many commits introduced it, in which paths, in how many blobs. */
+export interface Occurrences {
+  commits: number;
+  paths: string[];
+  blobs: number;
+}
 
 export interface ReportedFinding {
   ruleId: string;
@@ -52,6 +63,8 @@ export interface ReportedFinding {
   snippet: string;
   commit?: CommitInfo;
   presentAtHead?: boolean;
+  pushed?: boolean;
+  occurrences?: Occurrences;
   verified?: Verified;
   access?: string;
   /** Only with `--show-secrets`. */
@@ -114,6 +127,8 @@ export function toReported(finding: Finding, options: ReportOptions): ReportedFi
   };
   if (finding.commit) reported.commit = finding.commit;
   if (finding.presentAtHead !== undefined) reported.presentAtHead = finding.presentAtHead;
+  if (finding.pushed !== undefined) reported.pushed = finding.pushed;
+  if (finding.occurrences !== undefined) reported.occurrences = finding.occurrences;
   if (finding.verified !== undefined) reported.verified = finding.verified;
   if (finding.access !== undefined) reported.access = finding.access;
   if (options.showSecrets) reported.secret = secret;

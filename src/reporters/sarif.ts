@@ -62,6 +62,8 @@ function result(f: ReportedFinding, ruleIndex: number) {
   const properties: Record<string, unknown> = { severity: f.severity };
   if (f.commit) properties.commit = f.commit;
   if (f.presentAtHead !== undefined) properties.presentAtHead = f.presentAtHead;
+  if (f.pushed !== undefined) properties.pushed = f.pushed;
+  if (f.occurrences !== undefined) properties.occurrences = f.occurrences;
   if (f.verified !== undefined) properties.verified = f.verified;
   if (f.access !== undefined) properties.access = f.access;
   return {

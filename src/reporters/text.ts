@@ -1,5 +1,6 @@
 import { createColors } from 'picocolors';
 import type { Severity } from '../plugins/api.js';
+import type { ReportedFinding } from '../findings/finding.js';
 import type { Reporter } from './types.js';
 import { plural, thousands } from './format.js';
 
@@ -36,6 +37,7 @@ export const textReporter: Reporter = ({ findings, stats, skipped, rules, color,
       const commit = f.commit ? `  ${c.dim(`${f.commit.sha.slice(0, 8)} ${f.commit.date.slice(0, 10)}`)}` : '';
       const head = f.presentAtHead === undefined ? '' : f.presentAtHead ? c.red('  still at HEAD') : c.dim('  removed since');
       lines.push(`  ${where}  ${paint[f.severity](f.severity)}  ${c.bold(f.ruleId)}  ${f.message}${commit}${head}`);
+      if (f.commit && (f.occurrences || f.pushed !== undefined)) lines.push(`    ${c.dim('│')} ${c.dim(timelineOf(f))}`);
       if (f.snippet.trim().length > 0) lines.push(`    ${c.dim('│')} ${f.snippet.trim()}`);
     }
     lines.push('');
@@ -63,3 +65,11 @@ export const textReporter: Reporter = ({ findings, stats, skipped, rules, color,
   lines.push(`${head} · ${plural(stats.filesScanned, 'file')} · ${formatBytes(stats.bytesScanned)} · ${formatDuration(stats.durationMs)}${skippedText}`);
   return `${lines.join('\n')}\n`;
 };
+
+/** `first committed 3f2a9c1e on 2025-03-02 by Ana · pushed · in 4 commits, 2 paths`. */
+function timelineOf(f: ReportedFinding): string {
+  const parts = [`first committed ${f.commit!.sha.slice(0, 8)} on ${f.commit!.date.slice(0, 10)} by ${f.commit!.author}`];
+  if (f.pushed !== undefined) parts.push(f.pushed ? 'pushed' : 'not pushed');
+  if (f.occurrences) parts.push(`in ${plural(f.occurrences.commits, 'commit')}, ${plural(f.occurrences.paths.length, 'path')}`);
+  return parts.join(' · ');
+}

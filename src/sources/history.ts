@@ -176,3 +176,21 @@ export async function* readBlobs(catFile: CatFile, requests: readonly { path: st
     if (content.kind === 'text') yield { text: decode(content.content), path, startLine: 1, origin: 'history', blob };
   }
 }
+
+/**
+ * For each commit, whether a remote-tracking ref (`refs/remotes/*`) contains it: a pushed leak is
+ * public to everyone who can fetch, a local one can still be rewritten before anyone sees it.
+ * Undefined when the repository has no remote-tracking refs at all (nothing to tell).
+ */
+export async function pushedCommits(cwd: string, gitArgs: readonly string[], shas: readonly string[]): Promise<Map<string, boolean> | undefined> {
+  const any = await runGit([...gitArgs, 'for-each-ref', '--count=1', '--format=%(refname)', 'refs/remotes/'], { cwd });
+  if (any.stdout.toString('utf8').trim() === '') return undefined;
+  const pushed = new Map<string, boolean>();
+  await Promise.all(
+    [...new Set(shas)].map(async (sha) => {
+      const { stdout } = await runGit([...gitArgs, 'for-each-ref', '--count=1', `--contains=${sha}`, '--format=%(refname)', 'refs/remotes/'], { cwd });
+      pushed.set(sha, stdout.toString('utf8').trim() !== '');
+    }),
+  );
+  return pushed;
+}

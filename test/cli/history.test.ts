@@ -13,7 +13,16 @@ interface Commit {
   subject: string;
 }
 interface Report {
-  findings: { ruleId: string; file: string; line: number; commit: Commit; presentAtHead: boolean; redacted: string }[];
+  findings: {
+    ruleId: string;
+    file: string;
+    line: number;
+    commit: Commit;
+    presentAtHead: boolean;
+    redacted: string;
+    pushed?: boolean;
+    occurrences?: { commits: number; paths: string[]; blobs: number };
+  }[];
   stats: { filesScanned: number; filesSkipped: number };
 }
 const report = (stdout: string) => JSON.parse(stdout) as Report;
@@ -70,9 +79,35 @@ describe('leakproof history', () => {
     const first = commit(dir, 'add key', { 'app.py': `KEY = "${key}"\n` });
     commit(dir, 'edit around it', { 'app.py': `# settings\nKEY = "${key}"\nDEBUG = True\n` });
     const out = report(history(dir, '--format', 'json').stdout);
-    // The key appears in two blobs; both are reported, each with the commit that made that blob.
-    expect(summary(out)).toEqual(['app.py:1 add key head', 'app.py:2 edit around it head']);
+    // The key appears in two blobs: one finding (the secret's first entry), counting both.
+    expect(summary(out)).toEqual(['app.py:1 add key head']);
     expect(out.findings[0].commit.sha).toBe(first);
+    expect(out.findings[0].occurrences).toEqual({ commits: 2, paths: ['app.py'], blobs: 2 });
+  });
+
+  it('gives the leak timeline: first entry, every path, and whether it was pushed', () => {
+    const origin = tempDir('leakproof-origin-');
+    git(origin, 'init', '-q', '--bare', '-b', 'main');
+    const dir = tempGitRepo();
+    git(dir, 'remote', 'add', 'origin', origin);
+    const shared = resendKey(20);
+    const local = resendKey(21);
+    const first = commit(dir, 'add key', { 'src/a.js': `const k = "${shared}";\n` }, '2024-01-02T10:00:00Z');
+    git(dir, 'push', '-q', 'origin', 'main');
+    commit(dir, 'copy it', { 'src/b.js': `export const k = "${shared}";\n` }, '2024-01-03T10:00:00Z');
+    commit(dir, 'remove from a', { 'src/a.js': 'const k = process.env.RESEND_API_KEY;\n' }, '2024-01-04T10:00:00Z');
+    const unpushed = commit(dir, 'local only', { 'src/c.js': `const k = "${local}";\n` }, '2024-01-05T10:00:00Z');
+
+    const r = history(dir, '--format', 'json');
+    expect(r.code).toBe(1);
+    const findings = report(r.stdout).findings;
+    expect(findings.map((f) => [f.file, f.commit.sha, f.pushed, f.presentAtHead, f.occurrences])).toEqual([
+      ['src/a.js', first, true, true, { commits: 2, paths: ['src/a.js', 'src/b.js'], blobs: 2 }],
+      ['src/c.js', unpushed, false, true, { commits: 1, paths: ['src/c.js'], blobs: 1 }],
+    ]);
+    const text = history(dir);
+    expect(text.stdout).toMatch(/first committed [0-9a-f]{8} on 2024-01-02 by Test Author · pushed · in 2 commits, 2 paths/);
+    expect(text.stdout).toMatch(/first committed [0-9a-f]{8} on 2024-01-05 by Test Author · not pushed · in 1 commit, 1 path/);
   });
 
   it('scans each unique blob once, attributed to the commit that introduced it', () => {

@@ -9,7 +9,8 @@ import type { RuleSet } from '../../detector/detector.js';
 import type { Finding } from '../../findings/finding.js';
 import { runPipeline } from '../../scan.js';
 import { CatFile } from '../../sources/cat-file.js';
-import { headBlobs, historyRepo, readBlobs, readHistory, type HistoryCounts } from '../../sources/history.js';
+import { groupByFingerprint } from '../../findings/timeline.js';
+import { headBlobs, historyRepo, pushedCommits, readBlobs, readHistory, type HistoryCounts } from '../../sources/history.js';
 import { ScanStats } from '../../sources/stats.js';
 import { UsageError } from '../errors.js';
 import { checkOutputPath, type OutputOptions } from '../output.js';
@@ -45,6 +46,10 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
     });
     progress?.clear();
     await markPresentAtHead(result.findings, { catFile, cwd, gitArgs, ruleSet: settings.ruleSet, maxFileSize: size });
+    // One finding per secret: when it first entered, where else it went, whether it was pushed.
+    result.findings = groupByFingerprint(result.findings);
+    const pushed = await pushedCommits(cwd, gitArgs, result.findings.flatMap((f) => (f.commit ? [f.commit.sha] : [])));
+    if (pushed) for (const f of result.findings) if (f.commit) f.pushed = pushed.get(f.commit.sha);
   } finally {
     progress?.clear();
     await catFile.close();
