@@ -10,6 +10,7 @@ import type { Project } from './plugins/api.js';
 import type { Fragment } from './sources/fragment.js';
 import { listFiles, readFiles, scanRoot, type FileSet } from './sources/directory.js';
 import { DetectPool, jobsFor } from './workers/pool.js';
+import type { WorkerInit } from './workers/protocol.js';
 import { ScanStats } from './sources/stats.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -48,7 +49,15 @@ export interface PipelineInput {
   project?: Project;
   extraFilters?: Filter[];
   usePrefilter?: boolean;
+  /**
+   * Detect on worker threads once the input proves large (more than one batch); small inputs stay
+   * on this thread. Filters always run here.
+   */
+  workers?: WorkerInit & { jobs: number };
 }
+
+/** Fragments go to workers in batches of about this many characters; a few batches in flight at most. */
+const BATCH_CHARS = 1024 * 1024;
 
 /** Detects and filters: the part every source shares. */
 export async function runPipeline(input: PipelineInput): Promise<{ findings: Finding[]; dropped: Dropped[] }> {
@@ -61,10 +70,14 @@ export async function runPipeline(input: PipelineInput): Promise<{ findings: Fin
       : buildFilters(input.settings.allowFilter.filter, [addedLinesFilter(fragment.addedLines), ...(input.extraFilters ?? [])], input.settings.baseline?.filter.filter);
   const dropped: Dropped[] = [];
   const findings: Finding[] = [];
-  for await (const fragment of input.fragments) {
-    const raw = ruleSet.detect(fragment, input.usePrefilter ?? true);
+  const keep = (raw: Finding[], fragment: Fragment): void => {
     // A loop, not push(...spread): a fragment can hold more findings than the call stack has room for.
     if (raw.length > 0) for (const finding of applyFilters(raw, filtersFor(fragment), dropped)) findings.push(finding);
+  };
+  if (input.workers && input.workers.jobs > 1) {
+    await detectOnWorkers(input.workers, ruleSet, input.fragments, input.usePrefilter ?? true, keep);
+  } else {
+    for await (const fragment of input.fragments) keep(ruleSet.detect(fragment, input.usePrefilter ?? true), fragment);
   }
   if (input.project) findings.push(...applyFilters(await ruleSet.detectProject(input.project), filters, dropped));
   findings.sort(compareFindings);
@@ -115,7 +128,7 @@ async function scanInParallel(input: {
   try {
     const batches: string[][] = [];
     for (let i = 0; i < input.fileSet.files.length; i += BATCH_FILES) batches.push(input.fileSet.files.slice(i, i + BATCH_FILES));
-    const results = await Promise.all(batches.map((files) => pool.run({ root: input.root, files, maxFileSize: input.maxFileSize, usePrefilter: input.usePrefilter })));
+    const results = await Promise.all(batches.map((files) => pool.run({ kind: 'files', root: input.root, files, maxFileSize: input.maxFileSize, usePrefilter: input.usePrefilter })));
     for (const result of results) {
       stats.filesScanned += result.filesScanned;
       stats.bytesScanned += result.bytesScanned;
@@ -128,4 +141,71 @@ async function scanInParallel(input: {
   for (const finding of applyFilters(await settings.ruleSet.detectProject(input.fileSet.project), filters, dropped)) findings.push(finding);
   findings.sort(compareFindings);
   return { findings, dropped };
+}
+
+/**
+ * Streams fragments to the workers in batches, with at most two batches per worker in flight, so
+ * memory stays bounded whatever the history size. Each batch's findings come back with the
+ * batch's fragments, so per-fragment filters (added lines) still apply.
+ */
+async function detectOnWorkers(
+  workers: WorkerInit & { jobs: number },
+  ruleSet: RuleSet,
+  fragments: AsyncIterable<Fragment>,
+  usePrefilter: boolean,
+  keep: (raw: Finding[], fragment: Fragment) => void,
+): Promise<void> {
+  let pool: Promise<DetectPool> | undefined;
+  try {
+    await streamBatches(fragments, async (batch, last) => {
+      if (pool === undefined && last) {
+        // The whole input fit in one batch: not worth starting workers.
+        for (const fragment of batch) keep(ruleSet.detect(fragment, usePrefilter), fragment);
+        return;
+      }
+      pool ??= DetectPool.start(workers.jobs, workers);
+      await sendBatch(await pool, batch, usePrefilter, keep);
+    });
+  } finally {
+    if (pool) await (await pool).close();
+  }
+}
+
+/** Calls `handle` for each batch of fragments (about BATCH_CHARS each), with at most two per worker in flight. */
+async function streamBatches(fragments: AsyncIterable<Fragment>, handle: (batch: Fragment[], last: boolean) => Promise<void>): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  const start = (batch: Fragment[], last: boolean): void => {
+    const tracked: Promise<void> = handle(batch, last).finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+  let batch: Fragment[] = [];
+  let size = 0;
+  for await (const fragment of fragments) {
+    batch.push(fragment);
+    size += fragment.text.length;
+    if (size >= BATCH_CHARS || batch.length >= 256) {
+      start(batch, false);
+      batch = [];
+      size = 0;
+      if (inFlight.size >= 3) await Promise.race(inFlight);
+    }
+  }
+  if (batch.length > 0) start(batch, inFlight.size === 0 && size < BATCH_CHARS);
+  await Promise.all(inFlight);
+}
+
+async function sendBatch(pool: DetectPool, batch: Fragment[], usePrefilter: boolean, keep: (raw: Finding[], fragment: Fragment) => void): Promise<void> {
+  const result = await pool.run({ kind: 'fragments', fragments: batch, usePrefilter });
+  // Findings come back as one list: give each fragment its own (per-fragment filters need it).
+  const byFragment = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const key = `${f.blob ?? ''}\0${f.path}`;
+    const list = byFragment.get(key) ?? [];
+    list.push(f);
+    byFragment.set(key, list);
+  }
+  for (const fragment of batch) {
+    const raw = byFragment.get(`${fragment.blob ?? ''}\0${fragment.path}`);
+    if (raw) keep(raw, fragment);
+  }
 }

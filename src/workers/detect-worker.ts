@@ -17,7 +17,8 @@ parentPort!.on('message', async (job: WorkerJob) => {
   const stats = new ScanStats();
   const findings: Finding[] = [];
   try {
-    for await (const fragment of readFiles(job.root, job.files, job.maxFileSize, stats)) {
+    const fragments = job.kind === 'files' ? readFiles(job.root, job.files, job.maxFileSize, stats) : job.fragments;
+    for await (const fragment of fragments) {
       for (const finding of settings.ruleSet.detect(fragment, job.usePrefilter)) findings.push(finding);
     }
     const result: WorkerResult = { id: job.id, findings, filesScanned: stats.filesScanned, bytesScanned: stats.bytesScanned, skipped: stats.skipped };

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WorkerInit, WorkerJob, WorkerResult } from './protocol.js';
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 const WORKER_FILE = fileURLToPath(new URL('./detect-worker.js', import.meta.url));
 /** Below this many files a scan is over before workers would be ready. */
 export const PARALLEL_MIN_FILES = 300;
@@ -29,6 +31,10 @@ export class DetectPool {
   private nextId = 0;
 
   private constructor() {}
+
+  get size(): number {
+    return this.workers.length;
+  }
 
   static async start(size: number, init: WorkerInit): Promise<DetectPool> {
     const pool = new DetectPool();
@@ -63,7 +69,7 @@ export class DetectPool {
   }
 
   /** Runs one batch on the next free worker. */
-  async run(job: Omit<WorkerJob, 'id'>): Promise<Extract<WorkerResult, { findings: unknown }>> {
+  async run(job: DistributiveOmit<WorkerJob, 'id'>): Promise<Extract<WorkerResult, { findings: unknown }>> {
     const worker = await this.acquire();
     const id = this.nextId++;
     try {
@@ -76,7 +82,7 @@ export class DetectPool {
         };
         worker.on('message', onMessage);
         worker.once('error', reject);
-        worker.postMessage({ ...job, id } satisfies WorkerJob);
+        worker.postMessage({ ...job, id } as WorkerJob);
       });
       if (result.error !== undefined) throw new Error(`detection worker: ${result.error}`);
       return result;
