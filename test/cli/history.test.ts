@@ -85,6 +85,18 @@ describe('leakproof history', () => {
     expect(out.findings[0].occurrences).toEqual({ commits: 2, paths: ['app.py'], blobs: 2 });
   });
 
+  it('finds the same leaks when a large history is scanned on worker threads', () => {
+    const dir = tempGitRepo();
+    const filler = `${'export const value = 12345;\n'.repeat(30_000)}`; // ~0.8 MB per blob: several worker batches
+    const keys = [resendKey(30), resendKey(31), resendKey(32)];
+    const shas = keys.map((key, i) => commit(dir, `bulk ${i}`, { [`big${i}.js`]: `${filler}const k${i} = "${key}";\n${filler}` }));
+    const r = history(dir, '--format', 'json');
+    expect(r.code).toBe(1);
+    const findings = report(r.stdout).findings;
+    expect(findings.map((f) => [f.file, f.line, f.commit.sha])).toEqual(keys.map((_, i) => [`big${i}.js`, 30_001, shas[i]]));
+    expect(r.stdout).not.toContain(keys[0]);
+  });
+
   it('gives the leak timeline: first entry, every path, and whether it was pushed', () => {
     const origin = tempDir('leakproof-origin-');
     git(origin, 'init', '-q', '--bare', '-b', 'main');
