@@ -5,7 +5,7 @@
  * without `'use client'`, which is a Server Component) is server code, where reading keys is right.
  */
 import { posix } from 'node:path';
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
 import { defineRule } from '../plugins/api.js';
 import type { Fragment } from '../sources/fragment.js';
 import {
@@ -53,7 +53,15 @@ export const CLIENT_FILE_CONVENTIONS: readonly ClientFileConvention[] = [
   { where: 'a Vite entry point', paths: ['src/main.{js,jsx,ts,tsx,mjs}', `${PACKAGES}src/main.{js,jsx,ts,tsx,mjs}`], references: 'import.meta' },
 ];
 
-const matchers = CLIENT_FILE_CONVENTIONS.map((c) => (c.paths ? picomatch(c.paths as string[], { dot: true }) : undefined));
+/** Built on first use: picomatch stays unloaded in runs that never reach this rule. */
+let matchers: (((path: string) => boolean) | undefined)[] | undefined;
+function conventionMatchers(): (((path: string) => boolean) | undefined)[] {
+  if (matchers === undefined) {
+    const picomatch = createRequire(import.meta.url)('picomatch') as typeof import('picomatch');
+    matchers = CLIENT_FILE_CONVENTIONS.map((c) => (c.paths ? picomatch(c.paths as string[], { dot: true }) : undefined));
+  }
+  return matchers;
+}
 
 /**
  * Is the first statement a `'use client'` directive? Skips comments and other directives
@@ -88,7 +96,7 @@ export function clientFileConvention(fragment: Pick<Fragment, 'path' | 'text' | 
     if (convention.directive) {
       // The directive is only visible in a whole file, not in a diff hunk further down.
       if (CODE.test(posix.basename(fragment.path)) && fragment.startLine === 1 && hasUseClientDirective(fragment.text)) return convention;
-    } else if (matchers[i]!(fragment.path)) return convention;
+    } else if (conventionMatchers()[i]!(fragment.path)) return convention;
   }
   return undefined;
 }

@@ -5,7 +5,7 @@
  * Templates keep the rule's severity: they are where every copy of the mistake starts.
  */
 import { posix } from 'node:path';
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
 import { defineRule } from '../plugins/api.js';
 import {
   isSecretLikeName,
@@ -25,16 +25,21 @@ export type PublicEnvFileKind = 'env' | 'ci' | 'config' | 'code';
 
 const ENV_FILE = /^\.env(?:rc)?(?:\..+)?$|^[\w.-]+\.env$/;
 const FRAMEWORK_CONFIG = /^(?:(?:next|vite|nuxt|astro|svelte|app)\.config\.[cm]?[jt]s|gatsby-(?:config|node)\.[cm]?[jt]s|app\.json|eas\.json)$/;
-const CI_FILE = picomatch(
-  ['.github/workflows/*.{yml,yaml}', '.gitlab-ci.yml', '.circleci/config.yml', 'bitbucket-pipelines.yml', 'azure-pipelines.yml', 'amplify.yml', 'netlify.toml'],
-  { dot: true },
-);
+/** CI workflow files; the matcher is built on first use so picomatch loads only when needed. */
+let ciFile: ((path: string) => boolean) | undefined;
+function isCiFile(path: string): boolean {
+  ciFile ??= (createRequire(import.meta.url)('picomatch') as typeof import('picomatch'))(
+    ['.github/workflows/*.{yml,yaml}', '.gitlab-ci.yml', '.circleci/config.yml', 'bitbucket-pipelines.yml', 'azure-pipelines.yml', 'amplify.yml', 'netlify.toml'],
+    { dot: true },
+  );
+  return ciFile(path);
+}
 const CODE_FILE = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/;
 
 export function publicEnvFileKind(path: string): PublicEnvFileKind | undefined {
   const name = posix.basename(path);
   if (ENV_FILE.test(name)) return 'env';
-  if (CI_FILE(path)) return 'ci';
+  if (isCiFile(path)) return 'ci';
   if (FRAMEWORK_CONFIG.test(name)) return 'config';
   if (CODE_FILE.test(name)) return 'code';
   return undefined;
