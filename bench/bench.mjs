@@ -177,17 +177,8 @@ function commit(cwd, message, index) {
   git(cwd, ['commit', '-q', '--allow-empty', '-m', message], { env: { ...GIT_ENV, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
 }
 
-/** mulberry32: a seeded PRNG, so planted secrets and their places are the same on every run. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32, shared with the rule-example generator), so planted secrets and their places are the same on every run. */
+const { seeded: prng } = await import('../dist/examples.js');
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const UPPERNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';

@@ -23,8 +23,8 @@ const SETS: Record<string, string> = {
   base58: '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz',
 };
 
-/** mulberry32: small, fast, good enough for test data. */
-function seeded(seed: number): () => number {
+/** mulberry32: small, fast, good enough for test data (the bench plants its secrets with it too). */
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

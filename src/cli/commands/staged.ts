@@ -4,15 +4,9 @@
  * the project checks on the staged files (a staged `.env` blocks the commit). Fails closed: when
  * git cannot answer, the error exits 2, never 0.
  */
-import { compileSettings, loadConfig } from '../../config/load.js';
-import { DEFAULT_MAX_FILE_SIZE, runPipeline } from '../../scan.js';
-import { CatFile } from '../../sources/cat-file.js';
-import { readChanges } from '../../sources/diff.js';
-import { changeProject, stagedChange } from '../../sources/staged.js';
-import { ScanStats } from '../../sources/stats.js';
+import { stagedChange } from '../../sources/staged.js';
 import { checkOutputPath, exitCodeFor, type OutputOptions } from '../output.js';
-import { finishReport, maxFileSizeOf } from './git-report.js';
-import { parseMaxFileSize } from './scan.js';
+import { finishReport, scanChange } from './git-report.js';
 
 export interface StagedOptions extends OutputOptions {
   allLines?: boolean;
@@ -30,27 +24,9 @@ export const HOW_TO_PROCEED = [
 export async function runStaged(options: StagedOptions): Promise<number> {
   const started = performance.now();
   checkOutputPath(options.output);
-  const maxFileSize = parseMaxFileSize(options.maxFileSize);
-  const cwd = process.cwd();
-  const catFile = new CatFile(cwd);
-  catFile.start();
-  let change;
-  let settings;
-  const stats = new ScanStats();
-  let result;
-  try {
-    change = await stagedChange(cwd, maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
-    settings = await compileSettings(await loadConfig(change.top, options.config), cwd, { baseline: options.baseline });
-    result = await runPipeline({
-      fragments: readChanges(catFile, change.files, { origin: 'staged', allLines: options.allLines === true, maxFileSize: maxFileSizeOf(maxFileSize, settings), stats }),
-      settings,
-      project: changeProject(change.top, change.files),
-    });
-  } finally {
-    await catFile.close();
-  }
+  const { change, ...result } = await scanChange('staged', options, stagedChange);
   const notes: string[] = [];
   if (change.files.length === 0) notes.push('Nothing is staged: there is nothing to check.');
   if (exitCodeFor(result.findings, options.failOn) !== 0) notes.push(...HOW_TO_PROCEED);
-  return finishReport({ command: 'staged', ...result, stats, durationMs: performance.now() - started, settings, notes }, options);
+  return finishReport({ command: 'staged', ...result, durationMs: performance.now() - started, notes }, options);
 }
