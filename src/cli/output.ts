@@ -6,6 +6,7 @@ import type { ActiveRule } from '../detector/detector.js';
 import { SEVERITY_RANK, type Finding } from '../findings/finding.js';
 import { SEVERITIES, type Severity } from '../plugins/api.js';
 import { UsageError } from './errors.js';
+import { parseSize } from '../config/schema.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'github'] as const;
 
@@ -107,4 +108,11 @@ export function writeReport(text: string, file: string | undefined): void {
   } catch (error) {
     throw new UsageError(`--output ${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+}
+
+export function parseMaxFileSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const bytes = parseSize(value);
+  if (bytes === undefined) throw new UsageError(`--max-file-size ${value}: expected a size such as 10MiB, 500KB or 1048576`);
+  return bytes;
 }

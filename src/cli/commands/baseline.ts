@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { BASELINE_NAME, displayPath, newSalt, readBaseline, writeBaseline } from '../../config/baseline-file.js';
 import { entryOf } from '../../filters/baseline.js';
 import { scan } from '../../scan.js';
-import { parseMaxFileSize } from './scan.js';
+import { parseMaxFileSize } from '../output.js';
 
 export interface BaselineOptions {
   config?: string;

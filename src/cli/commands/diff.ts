@@ -6,7 +6,7 @@
 import { branchChange } from '../../sources/diff.js';
 import { UsageError } from '../errors.js';
 import { checkOutputPath, type OutputOptions } from '../output.js';
-import { finishReport, scanChange } from './git-report.js';
+import { finishReport, scanChange } from './report.js';
 
 export async function runDiffScan(base: string, pathspecs: string[], options: OutputOptions): Promise<number> {
   const started = performance.now();

@@ -1,8 +1,7 @@
 /** `leakproof fix [paths...]`: a dry run that prints the diff of every repair; `--write` applies it. */
 import { applyFix, FixError, planFix, renderFix } from '../../fix/index.js';
 import { UsageError } from '../errors.js';
-import { useColor } from '../output.js';
-import { parseMaxFileSize } from './scan.js';
+import { parseMaxFileSize, useColor } from '../output.js';
 
 export interface FixOptions {
   write?: boolean;

@@ -14,9 +14,8 @@ import { groupByFingerprint } from '../../findings/timeline.js';
 import { headBlobs, historyRepo, pushedCommits, readBlobs, readHistory, type HistoryCounts } from '../../sources/history.js';
 import { ScanStats } from '../../sources/stats.js';
 import { UsageError } from '../errors.js';
-import { checkOutputPath, type OutputOptions } from '../output.js';
-import { finishReport, maxFileSizeOf } from './git-report.js';
-import { parseMaxFileSize } from './scan.js';
+import { checkOutputPath, type OutputOptions, parseMaxFileSize } from '../output.js';
+import { finishReport, maxFileSizeOf } from './report.js';
 import { plural } from '../../reporters/format.js';
 
 export interface HistoryOptions extends OutputOptions {

@@ -6,7 +6,7 @@
  */
 import { stagedChange } from '../../sources/staged.js';
 import { checkOutputPath, exitCodeFor, type OutputOptions } from '../output.js';
-import { finishReport, scanChange } from './git-report.js';
+import { finishReport, scanChange } from './report.js';
 
 export interface StagedOptions extends OutputOptions {
   allLines?: boolean;

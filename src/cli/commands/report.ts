@@ -1,7 +1,7 @@
 /**
- * What the git commands (`staged`, `history`, `scan --diff`) share after the pipeline: the report
- * in the chosen format, the notes, `--verbose` details and the exit code. One place, so the
- * three commands cannot drift apart.
+ * What every scanning command (`scan`, `staged`, `history`, `scan --diff`) does after the
+ * pipeline: the report in the chosen format, the notes, hints and `--verbose` details on stderr,
+ * and the exit code. One place, so the commands cannot drift apart.
  */
 import { compileSettings, loadConfig, type CompiledSettings } from '../../config/load.js';
 import type { Dropped } from '../../filters/index.js';
@@ -12,8 +12,8 @@ import { CatFile } from '../../sources/cat-file.js';
 import { readChanges, type ChangedFile } from '../../sources/diff.js';
 import { changeProject } from '../../sources/staged.js';
 import { ScanStats } from '../../sources/stats.js';
-import { exitCodeFor, useColor, writeReport, type OutputOptions } from '../output.js';
-import { parseMaxFileSize } from './scan.js';
+import { displayPath } from '../../config/baseline-file.js';
+import { exitCodeFor, failingFindings, type OutputOptions, parseMaxFileSize, useColor, writeReport } from '../output.js';
 
 export interface GitScanOutcome {
   command: string;
@@ -24,6 +24,11 @@ export interface GitScanOutcome {
   settings: CompiledSettings;
   /** Lines the text report ends with; other formats get them on stderr, never in machine output. */
   notes: string[];
+  /**
+   * For stale-baseline hints: the files the scan covered, and whether it covered the whole root
+   * (a change scan sees too little to call any baseline entry stale, so it leaves this out).
+   */
+  coverage?: { files: readonly string[]; wholeRoot: boolean };
 }
 
 export function finishReport(outcome: GitScanOutcome, options: OutputOptions): number {
@@ -40,12 +45,31 @@ export function finishReport(outcome: GitScanOutcome, options: OutputOptions): n
   });
   writeReport(text, options.output);
   if (options.format !== 'text') for (const note of outcome.notes) process.stderr.write(`leakproof: ${note.trim()}\n`);
-  if (options.verbose) {
-    for (const { finding, verdict } of outcome.dropped) {
-      process.stderr.write(`leakproof: dropped ${finding.ruleId} at ${finding.path}:${finding.line} by ${verdict.by} (${verdict.entry})\n`);
+  reportHints(outcome, options.verbose === true);
+  return exitCodeFor(failingFindings(outcome.findings, options), options.failOn);
+}
+
+/**
+ * Hints on stderr: stale baseline entries (always: a stale entry may hide nothing, or a typo),
+ * and with --verbose every dropped finding and every allow-list entry that matched nothing.
+ */
+function reportHints(outcome: GitScanOutcome, verbose: boolean): void {
+  const { baseline } = outcome.settings;
+  if (baseline && outcome.coverage) {
+    const { files, wholeRoot } = outcome.coverage;
+    const scanned = new Set(files);
+    // On a partial scan, only entries for scanned files can be judged stale.
+    const stale = baseline.filter.stale().filter((e) => wholeRoot || scanned.has(e.path));
+    if (stale.length > 0) {
+      process.stderr.write(`leakproof: ${stale.length} baseline ${stale.length === 1 ? 'entry matches' : 'entries match'} no finding (stale); run \`leakproof baseline\` to rewrite ${displayPath(baseline.file, process.cwd())}\n`);
+      if (verbose) for (const e of stale) process.stderr.write(`leakproof: stale baseline entry: ${e.rule} ${e.path}\n`);
     }
   }
-  return exitCodeFor(outcome.findings, options.failOn);
+  if (!verbose) return;
+  for (const { finding, verdict } of outcome.dropped) {
+    process.stderr.write(`leakproof: dropped ${finding.ruleId} at ${finding.path}:${finding.line} by ${verdict.by} (${verdict.entry})\n`);
+  }
+  for (const entry of outcome.settings.allowFilter.unused()) process.stderr.write(`leakproof: allow-list entry matched nothing: ${entry}\n`);
 }
 
 /** `--max-file-size` (always set: it has a default), else the config's, as `scan` does. */
