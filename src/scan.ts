@@ -44,7 +44,7 @@ export interface ScanResult {
 }
 
 export interface PipelineInput {
-  fragments: AsyncIterable<Fragment>;
+  fragments: AsyncIterable<Fragment> | Iterable<Fragment>;
   settings: CompiledSettings;
   project?: Project;
   extraFilters?: Filter[];
@@ -77,7 +77,10 @@ export async function runPipeline(input: PipelineInput): Promise<{ findings: Fin
   if (input.workers && input.workers.jobs > 1) {
     await detectOnWorkers(input.workers, ruleSet, input.fragments, input.usePrefilter ?? true, keep);
   } else {
-    for await (const fragment of input.fragments) keep(ruleSet.detect(fragment, input.usePrefilter ?? true), fragment);
+    const usePrefilter = input.usePrefilter ?? true;
+    // A synchronous source is read without a promise per fragment.
+    if (Symbol.iterator in input.fragments) for (const fragment of input.fragments) keep(ruleSet.detect(fragment, usePrefilter), fragment);
+    else for await (const fragment of input.fragments) keep(ruleSet.detect(fragment, usePrefilter), fragment);
   }
   if (input.project) findings.push(...applyFilters(await ruleSet.detectProject(input.project), filters, dropped));
   findings.sort(compareFindings);
@@ -151,7 +154,7 @@ async function scanInParallel(input: {
 async function detectOnWorkers(
   workers: WorkerInit & { jobs: number },
   ruleSet: RuleSet,
-  fragments: AsyncIterable<Fragment>,
+  fragments: AsyncIterable<Fragment> | Iterable<Fragment>,
   usePrefilter: boolean,
   keep: (raw: Finding[], fragment: Fragment) => void,
 ): Promise<void> {
@@ -172,7 +175,7 @@ async function detectOnWorkers(
 }
 
 /** Calls `handle` for each batch of fragments (about BATCH_CHARS each), with at most two per worker in flight. */
-async function streamBatches(fragments: AsyncIterable<Fragment>, handle: (batch: Fragment[], last: boolean) => Promise<void>): Promise<void> {
+async function streamBatches(fragments: AsyncIterable<Fragment> | Iterable<Fragment>, handle: (batch: Fragment[], last: boolean) => Promise<void>): Promise<void> {
   const inFlight = new Set<Promise<void>>();
   const start = (batch: Fragment[], last: boolean): void => {
     const tracked: Promise<void> = handle(batch, last).finally(() => inFlight.delete(tracked));

@@ -58,6 +58,8 @@ function buildSchemas(z: typeof Zod) {
       specificity: z.enum(['provider', 'format', 'generic']).optional(),
       allow: z.object({ stopwords: stringList.optional(), regexes: stringList.optional(), paths: stringList.optional() }).strict().optional(),
       remediation: z.string().optional(),
+      /** What must precede the match (within `before` characters, on the same line): lets a rule anchor its regex on the token itself. */
+      context: z.object({ pattern: z.string().min(1), before: z.number().int().min(1).max(500), flags: z.string().regex(/^[imsu]*$/).optional() }).strict().optional(),
       /** Environment variable name `leakproof fix` moves the secret into (default: from the rule id). */
       env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'environment variable names are SCREAMING_SNAKE_CASE').optional(),
       verify: verifierSchema.optional(),

@@ -36,6 +36,12 @@ export interface PatternRuleDef {
   specificity?: Specificity;
   allow?: { stopwords?: string[]; regexes?: string[]; paths?: string[] };
   remediation?: string;
+  /**
+   * Text that must occur just before the match, on the same line, within `before` characters. A
+   * regex that starts with the token's literal prefix runs far faster than one that starts with
+   * its context (`facebook…EAA…`), so rules put the context here.
+   */
+  context?: { pattern: string; before: number; flags?: string };
   /** Environment variable `leakproof fix` moves the secret into (e.g. `RESEND_API_KEY`). */
   env?: string;
   /** How `--verify` asks the provider whether a key is live. */
@@ -91,6 +97,7 @@ export function compilePatternRule(def: PatternRuleDef): PatternRule {
     if (!check) throw new RuleDefinitionError(`${where}: field checks: unknown check "${name}" (known: ${Object.keys(SECRET_CHECKS).join(', ')})`);
     return check;
   });
+  const precededBy = def.context ? { regex: compileRegex(def.context.pattern, (def.context.flags ?? '').replace(/[gdy]/g, ''), `${where}: field context.pattern`), before: def.context.before } : undefined;
   const stopwords = (def.allow?.stopwords ?? []).map((s) => s.toLowerCase());
   const allowRegexes = (def.allow?.regexes ?? []).map((r, i) => compileRegex(r, '', `${where}: field allow.regexes[${i}]`));
   const allowPath = def.allow?.paths?.length ? loadPicomatch()(def.allow.paths, { dot: true }) : undefined;
@@ -125,6 +132,11 @@ export function compilePatternRule(def: PatternRuleDef): PatternRule {
           }
           const secret = fragment.text.slice(secretRange[0], secretRange[1]);
           if (secret.length === 0) continue;
+          if (precededBy) {
+            const start = indices[0][0];
+            const window = fragment.text.slice(Math.max(0, start - precededBy.before), start);
+            if (!precededBy.regex.test(window.slice(window.lastIndexOf('\n') + 1))) continue;
+          }
           if (isPlaceholder(secret)) continue;
           if (def.entropy !== undefined && shannonEntropy(secret) < def.entropy) continue;
           const lower = secret.toLowerCase();

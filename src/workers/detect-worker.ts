@@ -18,7 +18,7 @@ parentPort!.on('message', async (job: WorkerJob) => {
   const findings: Finding[] = [];
   try {
     const fragments = job.kind === 'files' ? readFiles(job.root, job.files, job.maxFileSize, stats) : job.fragments;
-    for await (const fragment of fragments) {
+    for (const fragment of fragments) {
       for (const finding of settings.ruleSet.detect(fragment, job.usePrefilter)) findings.push(finding);
     }
     const result: WorkerResult = { id: job.id, findings, filesScanned: stats.filesScanned, bytesScanned: stats.bytesScanned, skipped: stats.skipped };
