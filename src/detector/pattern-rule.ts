@@ -100,7 +100,10 @@ export function compilePatternRule(def: PatternRuleDef): PatternRule {
   const precededBy = def.context ? { regex: compileRegex(def.context.pattern, (def.context.flags ?? '').replace(/[gdy]/g, ''), `${where}: field context.pattern`), before: def.context.before } : undefined;
   const stopwords = (def.allow?.stopwords ?? []).map((s) => s.toLowerCase());
   const allowRegexes = (def.allow?.regexes ?? []).map((r, i) => compileRegex(r, '', `${where}: field allow.regexes[${i}]`));
-  const allowPath = def.allow?.paths?.length ? loadPicomatch()(def.allow.paths, { dot: true }) : undefined;
+  // The path matcher is built on the rule's first fragment: compiling every rule at start-up stays cheap.
+  const allowPaths = def.allow?.paths?.length ? def.allow.paths : undefined;
+  let allowPathMatcher: ((path: string) => boolean) | undefined;
+  const allowPath = allowPaths ? (path: string) => (allowPathMatcher ??= loadPicomatch()(allowPaths, { dot: true }))(path) : undefined;
 
   return {
     meta: {

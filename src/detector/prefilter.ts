@@ -39,50 +39,42 @@ export class Prefilter {
     }
     for (let c = 65; c <= 90; c++) this.classOf[c] = this.classOf[c + 32]; // fold A-Z onto a-z
 
-    // Trie.
-    const children: Map<number, number>[] = [new Map()];
-    const out: Set<number>[] = [new Set()];
+    // Trie, written straight into the transition table (0 = no child yet: the root is never a child).
+    const maxStates = 1 + gated.reduce((n, g) => n + g.keywords.reduce((m, k) => m + k.length, 0), 0);
+    const trie = new Int32Array(maxStates * classes);
+    const out: (Set<number> | undefined)[] = [];
+    let states = 1;
     for (const { rule, keywords } of gated) {
       for (const k of keywords) {
         let s = 0;
         for (let i = 0; i < k.length; i++) {
-          const cls = this.classOf[k.charCodeAt(i)];
-          let next = children[s].get(cls);
-          if (next === undefined) {
-            next = children.length;
-            children.push(new Map());
-            out.push(new Set());
-            children[s].set(cls, next);
-          }
-          s = next;
+          const slot = s * classes + this.classOf[k.charCodeAt(i)];
+          if (trie[slot] === 0) trie[slot] = states++;
+          s = trie[slot];
         }
-        out[s].add(rule);
+        (out[s] ??= new Set()).add(rule);
       }
     }
 
-    // Breadth-first: failure links folded into a full DFA table.
-    const states = children.length;
-    const delta = new Int32Array(states * classes);
+    // Breadth-first: failure links folded into a full DFA table (missing children take the
+    // failure state's transition).
+    const delta = trie.subarray(0, states * classes);
     const fail = new Int32Array(states);
     const queue: number[] = [];
-    for (let cls = 0; cls < classes; cls++) {
-      const next = children[0].get(cls);
-      if (next !== undefined) {
-        delta[cls] = next;
-        queue.push(next);
-      }
-    }
+    for (let cls = 0; cls < classes; cls++) if (delta[cls] !== 0) queue.push(delta[cls]);
     for (let head = 0; head < queue.length; head++) {
       const s = queue[head];
-      for (const r of out[fail[s]]) out[s].add(r);
+      const inherited = out[fail[s]];
+      if (inherited) for (const r of inherited) (out[s] ??= new Set()).add(r);
       for (let cls = 0; cls < classes; cls++) {
-        const next = children[s].get(cls);
-        if (next !== undefined) {
-          fail[next] = delta[fail[s] * classes + cls];
-          delta[s * classes + cls] = next;
+        const slot = s * classes + cls;
+        const next = delta[slot];
+        const viaFail = delta[fail[s] * classes + cls];
+        if (next !== 0) {
+          fail[next] = viaFail;
           queue.push(next);
         } else {
-          delta[s * classes + cls] = delta[fail[s] * classes + cls];
+          delta[slot] = viaFail;
         }
       }
     }
@@ -92,7 +84,7 @@ export class Prefilter {
     this.outputs = [];
     this.hasOutput = new Uint8Array(states * classes);
     out.forEach((set, state) => {
-      if (set.size === 0) return;
+      if (!set || set.size === 0) return;
       this.outputs[state * classes] = [...set];
       this.hasOutput[state * classes] = 1;
     });

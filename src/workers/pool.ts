@@ -11,7 +11,8 @@ import type { WorkerInit, WorkerJob, WorkerResult } from './protocol.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-const WORKER_FILE = fileURLToPath(new URL('./detect-worker.js', import.meta.url));
+// Resolves from dist/workers/ and from the bundled CLI in dist/cli/ alike.
+const WORKER_FILE = fileURLToPath(new URL('../workers/detect-worker.js', import.meta.url));
 /** Below this many files a scan is over before workers would be ready. */
 export const PARALLEL_MIN_FILES = 300;
 

@@ -1,0 +1,35 @@
+/** The keyword prefilter must pick exactly the rules whose keywords occur (case-insensitively). */
+import { describe, expect, it } from 'vitest';
+import { builtinRuleDefs } from '../../src/config/rules.js';
+import { Prefilter } from '../../src/detector/prefilter.js';
+import { expandExample } from '../../src/examples.js';
+
+const naive = (keywordsByRule: string[][], text: string): number[] => {
+  const lower = text.toLowerCase();
+  return keywordsByRule.flatMap((keywords, i) => (keywords.length === 0 || keywords.some((k) => lower.includes(k.toLowerCase())) ? [i] : []));
+};
+
+describe('Prefilter', () => {
+  it('agrees with a naive substring search on the whole catalogue', async () => {
+    const keywords = (await builtinRuleDefs()).map((d) => d.keywords);
+    const prefilter = new Prefilter(keywords);
+    // Texts made of keyword fragments, overlapping keywords, upper case and noise.
+    const all = [...new Set(keywords.flat())];
+    for (let seed = 0; seed < 300; seed++) {
+      const parts = Array.from({ length: 12 }, (_, i) => {
+        const k = all[(seed * 31 + i * 17) % all.length];
+        const cut = i % 3 === 0 ? k.slice(0, Math.max(1, k.length - 1)) : k;
+        return i % 4 === 0 ? cut.toUpperCase() : cut;
+      });
+      const text = `${expandExample('{{alnum 20}}', seed)} ${parts.join(seed % 2 ? '' : ' x')} é`;
+      expect(prefilter.candidates(text), text).toEqual(naive(keywords, text));
+    }
+  });
+
+  it('runs keyword-less rules everywhere and stops early when every rule is in', () => {
+    const prefilter = new Prefilter([['abc'], [], ['bcd', 'zz']]);
+    expect(prefilter.candidates('xx')).toEqual([1]);
+    expect(prefilter.candidates('xABCDx')).toEqual([0, 1, 2]);
+    expect(prefilter.candidates('xaBc')).toEqual([0, 1]);
+  });
+});
