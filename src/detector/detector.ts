@@ -74,43 +74,49 @@ export class RuleSet {
    * check that both give the same findings).
    */
   detect(fragment: Fragment, usePrefilter = true): Finding[] {
-    const candidates = usePrefilter ? this.prefilter.candidates(fragment.text).map((i) => this.fragmentRules[i]) : this.fragmentRules;
-    if (candidates.length === 0) return [];
+    const marks = usePrefilter ? this.prefilter.mark(fragment.text) : undefined;
     const lines = new LineIndex(fragment.text, fragment.startLine);
     const found: { rule: ActiveRule; finding: Finding; start: number; end: number }[] = [];
-    for (const rule of candidates) {
-      const seen = new Set<string>();
-      const report = (descriptor: FragmentReport): void => {
-        const [start, end] = descriptor.secretRange ?? descriptor.range;
-        const key = `${start}:${end}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        const secret = fragment.text.slice(start, end);
-        const from = lines.position(start);
-        const to = lines.position(Math.max(start, end - 1));
-        found.push({
-          rule,
-          start,
-          end,
-          finding: {
-            ruleId: rule.id,
-            severity: rule.severity,
-            message: messageOf(rule, descriptor),
-            path: fragment.path,
-            line: from.line,
-            column: from.column,
-            endLine: to.line,
-            endColumn: to.column + 1,
-            secret,
-            lineText: lines.lineText(start),
-            fingerprint: fingerprintOf(rule.id, secret, fragment.path, secret.length > 0 ? '' : lines.lineText(start)),
-            origin: fragment.origin,
-            commit: fragment.commit,
-            blob: fragment.blob,
-          },
-        });
-      };
-      rule.handlers.fragment!(fragment, { id: rule.id, options: {}, cwd: '', report });
+    // One report function for the whole fragment (not a closure per rule): `rule` is the rule running.
+    let rule: ActiveRule = this.fragmentRules[0];
+    let seen: Set<string> | undefined;
+    const report = (descriptor: FragmentReport): void => {
+      const [start, end] = descriptor.secretRange ?? descriptor.range;
+      const key = `${rule.id}\0${start}:${end}`;
+      seen ??= new Set();
+      if (seen.has(key)) return;
+      seen.add(key);
+      const secret = fragment.text.slice(start, end);
+      const from = lines.position(start);
+      const to = lines.position(Math.max(start, end - 1));
+      found.push({
+        rule,
+        start,
+        end,
+        finding: {
+          ruleId: rule.id,
+          severity: rule.severity,
+          message: messageOf(rule, descriptor),
+          path: fragment.path,
+          line: from.line,
+          column: from.column,
+          endLine: to.line,
+          endColumn: to.column + 1,
+          secret,
+          lineText: lines.lineText(start),
+          fingerprint: fingerprintOf(rule.id, secret, fragment.path, secret.length > 0 ? '' : lines.lineText(start)),
+          origin: fragment.origin,
+          commit: fragment.commit,
+          blob: fragment.blob,
+        },
+      });
+    };
+    const context = { id: '', options: {}, cwd: '', report };
+    for (let i = 0; i < this.fragmentRules.length; i++) {
+      if (marks !== undefined && marks[i] === 0) continue;
+      rule = this.fragmentRules[i];
+      context.id = rule.id;
+      rule.handlers.fragment!(fragment, context);
     }
     return dropGenericOverlaps(found);
   }

@@ -14,6 +14,7 @@ export class Prefilter {
   /** Rules that have no keyword (or a non-ASCII one) and so run on every fragment. */
   private readonly alwaysRun: readonly number[];
   private readonly gatedCount: number;
+  private readonly marks: Uint8Array;
 
   constructor(keywordsByRule: readonly (readonly string[])[]) {
     const always: number[] = [];
@@ -25,6 +26,7 @@ export class Prefilter {
       else gated.push({ rule, keywords: lower });
     });
     this.alwaysRun = always;
+    this.marks = new Uint8Array(keywordsByRule.length);
     this.gatedCount = gated.length;
 
     // Character classes: one per distinct keyword character, 0 for everything else.
@@ -92,7 +94,20 @@ export class Prefilter {
 
   /** Indexes of the rules that should run on `text`, in ascending order. */
   candidates(text: string): number[] {
-    const hit = new Set<number>(this.alwaysRun);
+    const hit = this.mark(text);
+    const out: number[] = [];
+    for (let r = 0; r < hit.length; r++) if (hit[r] === 1) out.push(r);
+    return out;
+  }
+
+  /**
+   * One pass over `text`: a flag per rule (1 = run it). The array is reused by the next call, so
+   * read it before scanning again; no allocation per fragment in the hot path.
+   */
+  mark(text: string): Uint8Array {
+    const hit = this.marks;
+    hit.fill(0);
+    for (const r of this.alwaysRun) hit[r] = 1;
     let remaining = this.gatedCount;
     if (remaining > 0) {
       const { classOf, delta, outputs, hasOutput } = this;
@@ -102,8 +117,8 @@ export class Prefilter {
         s = delta[s + (c < 128 ? classOf[c] : 0)];
         if (hasOutput[s] === 1) {
           for (const r of outputs[s]!) {
-            if (!hit.has(r)) {
-              hit.add(r);
+            if (hit[r] === 0) {
+              hit[r] = 1;
               remaining--;
             }
           }
@@ -111,6 +126,6 @@ export class Prefilter {
         }
       }
     }
-    return [...hit].sort((a, b) => a - b);
+    return hit;
   }
 }
