@@ -1,8 +1,9 @@
 /** `leakproof scan` end to end: the built CLI on real files in temp folders and real git repos. */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate, git, REPO_ROOT, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
+import { CLI, generate, git, REPO_ROOT, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
 
 const json = (stdout: string) => JSON.parse(stdout) as { version: number; findings: Record<string, unknown>[]; stats: Record<string, number> };
 
@@ -183,13 +184,25 @@ describe('leakproof scan', () => {
 
   it('reports an unreadable file and goes on', () => {
     const dir = tempDir();
+    chmodSync(dir, 0o755);
     writeFiles(dir, { 'ok.txt': `k=${resendKey(8)}\n`, 'locked.txt': 'x\n' });
     chmodSync(join(dir, 'locked.txt'), 0o000);
-    const r = runCli(['scan', '--format', 'json'], { cwd: dir });
-    expect(r.code).toBe(1);
-    // As root every file is readable; otherwise the file is skipped and counted.
-    const stats = json(r.stdout).stats;
-    expect(stats.filesScanned + stats.filesSkipped).toBe(2);
+    // Root reads every file, so as root the CLI runs as `nobody` (when that user can reach it).
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot && spawnSync('runuser', ['-u', 'nobody', '--', 'test', '-r', CLI]).status !== 0) {
+      expect(json(runCli(['scan', '--format', 'json'], { cwd: dir }).stdout).stats.filesScanned).toBe(2);
+      return;
+    }
+    const run = (...args: string[]) => {
+      const command = [process.execPath, CLI, 'scan', ...args];
+      const [file, ...rest] = asRoot ? ['runuser', '-u', 'nobody', '--', ...command] : command;
+      return spawnSync(file, rest, { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    };
+    const r = run('--format', 'json');
+    expect(r.status).toBe(1);
+    expect(json(r.stdout).stats).toMatchObject({ filesScanned: 1, filesSkipped: 1 });
+    expect(json(r.stdout).findings.map((f) => f.file)).toEqual(['ok.txt']);
+    expect(run('--verbose').stdout).toMatch(/locked\.txt {2}unreadable \(EACCES\)/);
   });
 
   it('honours inline allow comments, including other tools\' forms', () => {
