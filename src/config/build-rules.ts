@@ -2,8 +2,9 @@
  * Build step: validates `rules/*.yaml` and writes them to `dist/rules.json`, so the CLI loads the
  * rule catalogue without a YAML parser or schema validation at start-up.
  */
-import { writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './errors.js';
 import { BUILTIN_RULES_DIR, loadRuleDir } from './rules.js';
@@ -16,6 +17,15 @@ try {
   const portable = defs.map((d) => ({ ...d, source: `rules/${basename(d.source ?? '')}`, examples: undefined }));
   writeFileSync(out, JSON.stringify(portable));
   console.log(`leakproof: compiled ${defs.length} rules into dist/rules.json`);
+  // The keyword automaton of the default rule set, so the CLI need not build it at every start.
+  const { compileSettings, loadConfig } = await import('./load.js');
+  const empty = mkdtempSync(join(tmpdir(), 'leakproof-build-'));
+  try {
+    const settings = await compileSettings(await loadConfig(empty), empty, { baseline: false });
+    writeFileSync(fileURLToPath(new URL('../prefilter.json', import.meta.url)), JSON.stringify(settings.ruleSet.prefilterTables()));
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
 } catch (error) {
   console.error(error instanceof ConfigError ? error.lines.join('\n') : error);
   process.exitCode = 1;

@@ -5,9 +5,11 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BUILTIN_CODE_RULES } from '../builtin/index.js';
 import { RuleSet } from '../detector/detector.js';
 import { compilePatternRule, type PatternRuleDef } from '../detector/pattern-rule.js';
+import type { PrefilterTables } from '../detector/prefilter.js';
 import { AllowListFilter, type AllowList } from '../filters/allowlist.js';
 import { BaselineFilter } from '../filters/baseline.js';
 import { BASELINE_NAME, readBaseline } from './baseline-file.js';
@@ -130,11 +132,26 @@ export async function compileSettings(loaded: LoadedConfig, cwd: string, options
     if (data) baseline = { file, filter: new BaselineFilter(data) };
   }
   return {
-    ruleSet: new RuleSet(selected, { cwd, severity }),
+    ruleSet: new RuleSet(selected, { cwd, severity, prefilter: precomputedPrefilter() }),
     allow: allowList,
     allowFilter: new AllowListFilter(allowList),
     baseline,
     maxFileSize,
     available,
   };
+}
+
+const PRECOMPUTED_PREFILTER = fileURLToPath(new URL('../prefilter.json', import.meta.url));
+
+/**
+ * The prefilter the build computed for the default rule set (`dist/prefilter.json`). The rule
+ * set uses it only when its keywords are exactly those; any other config builds its own.
+ */
+function precomputedPrefilter(): PrefilterTables | undefined {
+  if (!existsSync(PRECOMPUTED_PREFILTER)) return undefined;
+  try {
+    return JSON.parse(readFileSync(PRECOMPUTED_PREFILTER, 'utf8')) as PrefilterTables;
+  } catch {
+    return undefined; // a damaged cache costs a rebuild, never a wrong result (keys are checked)
+  }
 }

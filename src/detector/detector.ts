@@ -6,7 +6,7 @@
 import { SPECIFICITY_RANK, type CodeRule, type FragmentReport, type ProjectReport, type Project, type RuleHandlers, type Severity, type Specificity } from '../plugins/api.js';
 import type { Fragment } from '../sources/fragment.js';
 import { fingerprintOf, type Finding } from '../findings/finding.js';
-import { Prefilter } from './prefilter.js';
+import { Prefilter, type PrefilterTables } from './prefilter.js';
 import { LineIndex } from './location.js';
 import type { PatternRule, VerifierDef } from './pattern-rule.js';
 
@@ -31,6 +31,8 @@ export interface RuleSetOptions {
   /** Severity overrides by rule id. */
   severity?: Record<string, Severity>;
   options?: Record<string, Record<string, unknown>>;
+  /** A prefilter built ahead of time; used only if it was built for exactly these keywords. */
+  prefilter?: PrefilterTables;
 }
 
 export class RuleSet {
@@ -58,11 +60,20 @@ export class RuleSet {
     }
     this.rules = active;
     this.fragmentRules = active.filter((r) => r.handlers.fragment);
-    this.prefilter = new Prefilter(this.fragmentRules.map((r) => r.keywords));
+    this.prefilter = new Prefilter(this.keywordsByRule(), settings.prefilter);
   }
 
   get size(): number {
     return this.rules.length;
+  }
+
+  private keywordsByRule(): (readonly string[])[] {
+    return this.fragmentRules.map((r) => r.keywords);
+  }
+
+  /** The prefilter as data, for the build to precompute (see `PrefilterTables`). */
+  prefilterTables(): PrefilterTables {
+    return this.prefilter.toTables(this.keywordsByRule());
   }
 
   get projectRules(): readonly ActiveRule[] {

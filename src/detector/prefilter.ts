@@ -3,8 +3,36 @@
  * Aho–Corasick automaton over the lowercased keywords, folded into a dense transition table so
  * the hot loop is one table lookup per character, with ASCII case folding done by the table.
  */
+/**
+ * A built prefilter as plain data, so the build can precompute it for the default rule set and the
+ * CLI can load it instead of building the automaton at every start (`key` says for which keywords).
+ */
+export interface PrefilterTables {
+  key: string;
+  classOf: string;
+  delta: string;
+  hasOutput: string;
+  outputs: [number, number[]][];
+  alwaysRun: number[];
+  gatedCount: number;
+}
+
+/** Identifies a keyword list: tables built for one list are only used for the same list. */
+export function prefilterKey(keywordsByRule: readonly (readonly string[])[]): string {
+  return JSON.stringify(keywordsByRule);
+}
+
+const b64 = (bytes: ArrayBufferView): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+function fromB64<T>(text: string, make: (buffer: ArrayBuffer, offset: number, length: number) => T, width: number): T {
+  const bytes = Buffer.from(text, 'base64');
+  // Copy into an aligned buffer: typed arrays need their offset to be a multiple of the width.
+  const aligned = new ArrayBuffer(bytes.length);
+  new Uint8Array(aligned).set(bytes);
+  return make(aligned, 0, bytes.length / width);
+}
+
 export class Prefilter {
-  private readonly classOf = new Uint8Array(128);
+  private readonly classOf: Uint8Array = new Uint8Array(128);
   /** Transitions, indexed by `state * classes + class`, holding the next state pre-multiplied by the class count. */
   private readonly delta: Int32Array;
   /** For each (pre-multiplied) state, the rule indexes whose keywords end there (through failure links). */
@@ -16,7 +44,18 @@ export class Prefilter {
   private readonly gatedCount: number;
   private readonly marks: Uint8Array;
 
-  constructor(keywordsByRule: readonly (readonly string[])[]) {
+  constructor(keywordsByRule: readonly (readonly string[])[], precomputed?: PrefilterTables) {
+    this.marks = new Uint8Array(keywordsByRule.length);
+    if (precomputed !== undefined && precomputed.key === prefilterKey(keywordsByRule)) {
+      this.classOf = fromB64(precomputed.classOf, (b, o, n) => new Uint8Array(b, o, n), 1);
+      this.delta = fromB64(precomputed.delta, (b, o, n) => new Int32Array(b, o, n), 4);
+      this.hasOutput = fromB64(precomputed.hasOutput, (b, o, n) => new Uint8Array(b, o, n), 1);
+      this.outputs = [];
+      for (const [state, rules] of precomputed.outputs) this.outputs[state] = rules;
+      this.alwaysRun = precomputed.alwaysRun;
+      this.gatedCount = precomputed.gatedCount;
+      return;
+    }
     const always: number[] = [];
     const gated: { rule: number; keywords: string[] }[] = [];
     keywordsByRule.forEach((keywords, rule) => {
@@ -26,7 +65,6 @@ export class Prefilter {
       else gated.push({ rule, keywords: lower });
     });
     this.alwaysRun = always;
-    this.marks = new Uint8Array(keywordsByRule.length);
     this.gatedCount = gated.length;
 
     // Character classes: one per distinct keyword character, 0 for everything else.
@@ -90,6 +128,23 @@ export class Prefilter {
       this.outputs[state * classes] = [...set];
       this.hasOutput[state * classes] = 1;
     });
+  }
+
+  /** The built automaton as plain data (see `PrefilterTables`). */
+  toTables(keywordsByRule: readonly (readonly string[])[]): PrefilterTables {
+    const outputs: [number, number[]][] = [];
+    this.outputs.forEach((rules, state) => {
+      if (rules) outputs.push([state, [...rules]]);
+    });
+    return {
+      key: prefilterKey(keywordsByRule),
+      classOf: b64(this.classOf),
+      delta: b64(this.delta),
+      hasOutput: b64(this.hasOutput),
+      outputs,
+      alwaysRun: [...this.alwaysRun],
+      gatedCount: this.gatedCount,
+    };
   }
 
   /** Indexes of the rules that should run on `text`, in ascending order. */

@@ -26,6 +26,19 @@ describe('Prefilter', () => {
     }
   });
 
+  it('rebuilt from its precomputed tables, picks the same rules; tables for other keywords are ignored', async () => {
+    const keywords = (await builtinRuleDefs()).map((d) => d.keywords);
+    const built = new Prefilter(keywords);
+    const tables = JSON.parse(JSON.stringify(built.toTables(keywords)));
+    const loaded = new Prefilter(keywords, tables);
+    const stale = new Prefilter([['abc'], ['zz']], tables);
+    for (let seed = 0; seed < 50; seed++) {
+      const text = `${keywords[seed % keywords.length][0]} ${expandExample('{{alnum 40}}', seed)} ${keywords[(seed * 7) % keywords.length][0].toUpperCase()}`;
+      expect(loaded.candidates(text)).toEqual(built.candidates(text));
+      expect(stale.candidates(text)).toEqual(naive([['abc'], ['zz']], text));
+    }
+  });
+
   it('runs keyword-less rules everywhere and stops early when every rule is in', () => {
     const prefilter = new Prefilter([['abc'], [], ['bcd', 'zz']]);
     expect(prefilter.candidates('xx')).toEqual([1]);
