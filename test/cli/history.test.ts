@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, generate, git, gitEnv, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
+import { CLI, expectOneLineError, generate, git, gitEnv, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
 
 interface Commit {
   sha: string;
@@ -158,27 +158,20 @@ describe('leakproof history', () => {
   });
 
   it('reports bad input on one line with exit 2: not a repo, invalid range, unreadable object', () => {
-    const expectError = (r: { code: number; stderr: string; stdout: string }, message: RegExp) => {
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-      expect(r.stdout).toBe('');
-    };
-    expectError(history(tempDir()), /not a git repository/);
+    expectOneLineError(history(tempDir()), /not a git repository/);
     const dir = tempGitRepo();
     commit(dir, 'one', { 'a.txt': 'a\n' });
-    expectError(history(dir, 'nope..HEAD'), /nope\.\.HEAD/);
+    expectOneLineError(history(dir, 'nope..HEAD'), /nope\.\.HEAD/);
     // A range is never passed to git as an option.
-    expectError(history(dir, '--', '--output=x'), /invalid revision range "--output=x"/);
-    expectError(history(dir, '--git-dir', join(dir, 'missing')), /not a git repository/);
+    expectOneLineError(history(dir, '--', '--output=x'), /invalid revision range "--output=x"/);
+    expectOneLineError(history(dir, '--git-dir', join(dir, 'missing')), /not a git repository/);
 
     commit(dir, 'two', { 'b.txt': `b ${generate('{{alnum 30}}', 6)}\n` });
     const blob = git(dir, 'rev-parse', 'HEAD:b.txt').trim();
     const object = join(dir, '.git/objects', blob.slice(0, 2), blob.slice(2));
     chmodSync(object, 0o644);
     unlinkSync(object);
-    expectError(history(dir), /b\.txt/);
+    expectOneLineError(history(dir), /b\.txt/);
   });
 
   it('scans a bare repository (--git-dir, or from inside it), a shallow clone, a detached HEAD and an orphan branch', () => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate, git, gitEnv, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
+import { expectOneLineError, generate, git, gitEnv, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
 
 interface Report {
   findings: { ruleId: string; file: string; line: number; column: number; redacted: string }[];
@@ -274,18 +274,11 @@ describe('leakproof staged', () => {
   });
 
   it('fails closed with one line and exit 2: not a repo, corrupt index, missing object, git missing', () => {
-    const expectError = (r: { code: number; stderr: string; stdout: string }, message: RegExp) => {
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-      expect(r.stdout).toBe('');
-    };
-    expectError(staged(tempDir()), /^leakproof: not a git repository/);
+    expectOneLineError(staged(tempDir()), /^leakproof: not a git repository/);
 
     const corrupt = committedRepo({ 'a.txt': 'a\n' });
     writeFileSync(join(corrupt, '.git/index'), 'DIRC garbage');
-    expectError(staged(corrupt), /index/);
+    expectOneLineError(staged(corrupt), /index/);
 
     // A staged blob whose object file is gone: git cannot give its content.
     const missing = committedRepo({ 'a.txt': 'a\n' });
@@ -295,7 +288,7 @@ describe('leakproof staged', () => {
     const object = join(missing, '.git/objects', blob.slice(0, 2), blob.slice(2));
     chmodSync(object, 0o644);
     unlinkSync(object);
-    expectError(staged(missing), /b\.txt/);
+    expectOneLineError(staged(missing), /b\.txt/);
 
     const noGit = runCli(['staged'], { cwd: missing, env: { ...gitEnv(), PATH: tempDir() } });
     expect(noGit.code).toBe(2);

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { expandExample } from '../../src/examples.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -83,4 +83,13 @@ export function resendKey(seed = 1): string {
 /** Any generator template, expanded. */
 export function generate(template: string, seed = 1): string {
   return expandExample(template, seed);
+}
+
+/** Bad input: exit 2, one line on stderr matching `message`, no stack trace, nothing on stdout. */
+export function expectOneLineError(r: CliResult, message: RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stdout).toBe('');
 }
