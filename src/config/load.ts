@@ -59,14 +59,11 @@ export async function loadConfig(root: string, explicitFile?: string): Promise<L
 
 export interface CompiledSettings {
   ruleSet: RuleSet;
-  allow: AllowList;
-  /** Created per settings, so it can report which entries were used. */
+  /** The config's allow-list, compiled; created per settings, so it can report which entries were used. */
   allowFilter: AllowListFilter;
   /** The baseline in force (default `.leakproof-baseline.json` beside the config or in the root). */
   baseline?: { file: string; filter: BaselineFilter };
   maxFileSize?: number;
-  /** Every rule definition that is available (before enable/disable), by id. */
-  available: ReadonlyMap<string, CodeRule>;
 }
 
 /** All rules the run could use: built-in YAML rules, built-in code rules, extra folders, plugins. */
@@ -133,11 +130,9 @@ export async function compileSettings(loaded: LoadedConfig, cwd: string, options
   }
   return {
     ruleSet: new RuleSet(selected, { cwd, severity, prefilter: precomputedPrefilter() }),
-    allow: allowList,
     allowFilter: new AllowListFilter(allowList),
     baseline,
     maxFileSize,
-    available,
   };
 }
 

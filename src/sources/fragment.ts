@@ -1,4 +1,8 @@
-/** A piece of text to scan, with where it came from. Every source yields these. */
+/**
+ * A piece of text to scan, with where it came from. Sources (this folder) are the only layer that
+ * reads files or talks to git; each yields Fragments, so swapping the source (directory, staged,
+ * history, diff) changes nothing downstream.
+ */
 export type Origin = 'directory' | 'staged' | 'history' | 'diff' | 'stdin';
 
 export interface CommitInfo {

@@ -22,6 +22,12 @@ export function jobsFor(fileCount: number, requested?: number): number {
   if (!existsSync(WORKER_FILE)) return 1;
   if (requested !== undefined) return Math.max(1, Math.floor(requested));
   if (fileCount < PARALLEL_MIN_FILES) return 1;
+  return defaultJobs();
+}
+
+/** One worker per core (at most 8), or 1 when the compiled worker is not there (TypeScript sources). */
+export function defaultJobs(): number {
+  if (!existsSync(WORKER_FILE)) return 1;
   return Math.max(1, Math.min(availableParallelism(), 8));
 }
 

@@ -8,7 +8,7 @@ import { compileSettings, loadConfig } from '../../config/load.js';
 import type { RuleSet } from '../../detector/detector.js';
 import type { Finding } from '../../findings/finding.js';
 import { runPipeline } from '../../scan.js';
-import { jobsFor } from '../../workers/pool.js';
+import { defaultJobs } from '../../workers/pool.js';
 import { CatFile } from '../../sources/cat-file.js';
 import { groupByFingerprint } from '../../findings/timeline.js';
 import { headBlobs, historyRepo, pushedCommits, readBlobs, readHistory, type HistoryCounts } from '../../sources/history.js';
@@ -44,7 +44,7 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
       fragments: readHistory(catFile, { cwd, gitArgs, range, since: options.since }, { maxFileSize: size, stats, counts, onCommit: progress?.update }),
       settings,
       // Workers start only if the history holds more than one batch of text.
-      workers: { root: repo.top ?? cwd, cwd, configFile: options.config, jobs: jobsFor(Number.MAX_SAFE_INTEGER) },
+      workers: { root: repo.top ?? cwd, cwd, configFile: options.config, jobs: defaultJobs() },
     });
     progress?.clear();
     await markPresentAtHead(result.findings, { catFile, cwd, gitArgs, ruleSet: settings.ruleSet, maxFileSize: size });
