@@ -1,6 +1,6 @@
 /** Reading and writing `.leakproof-baseline.json` (see filters/baseline.ts for what it holds). */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { serializeBaseline, type Baseline } from '../filters/baseline.js';
@@ -47,8 +47,13 @@ export function newSalt(): string {
 /** Writes atomically (temp file + rename) so an interrupted run never leaves half a baseline. */
 export function writeBaseline(file: string, baseline: Baseline): void {
   const temp = join(dirname(file), `.${Date.now()}.${process.pid}.leakproof-baseline.tmp`);
-  writeFileSync(temp, serializeBaseline(baseline));
-  renameSync(temp, file);
+  try {
+    writeFileSync(temp, serializeBaseline(baseline));
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new ConfigError(`baseline file ${file}: cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
 }
 
 export function displayPath(file: string, cwd: string): string {

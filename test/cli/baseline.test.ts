@@ -73,6 +73,10 @@ describe('leakproof baseline', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/baseline file .*nope\.json does not exist/);
 
+    const unwritable = runCli(['baseline', '--baseline', 'no-such-folder/accepted.json'], { cwd: dir });
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/^leakproof: baseline file .*no-such-folder\/accepted\.json: cannot be written \(ENOENT\)\n$/);
+
     writeFileSync(join(dir, 'broken.json'), '{"version":1,"salt":"zz","entries":[]}');
     const broken = runCli(['scan', '--baseline', 'broken.json'], { cwd: dir });
     expect(broken.code).toBe(2);
