@@ -1,5 +1,5 @@
 /** Reading and writing `.leakproof-baseline.json` (see filters/baseline.ts for what it holds). */
-import { randomBytes } from 'node:crypto';
+import { lazyCrypto } from '../lazy.js';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
@@ -41,7 +41,7 @@ export function readBaseline(file: string, required: boolean): Baseline | undefi
 }
 
 export function newSalt(): string {
-  return randomBytes(16).toString('hex');
+  return lazyCrypto().randomBytes(16).toString('hex');
 }
 
 /** Writes atomically (temp file + rename) so an interrupted run never leaves half a baseline. */

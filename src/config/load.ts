@@ -7,9 +7,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_CODE_RULES } from '../builtin/index.js';
+import { lazyYaml } from '../lazy.js';
 import { RuleSet } from '../detector/detector.js';
 import { compilePatternRule, type PatternRuleDef } from '../detector/pattern-rule.js';
-import type { PrefilterTables } from '../detector/prefilter.js';
+import { decodeTables, type PrefilterTables } from '../detector/prefilter.js';
 import { AllowListFilter, type AllowList } from '../filters/allowlist.js';
 import { BaselineFilter } from '../filters/baseline.js';
 import { BASELINE_NAME, readBaseline } from './baseline-file.js';
@@ -45,7 +46,7 @@ export async function loadConfig(root: string, explicitFile?: string): Promise<L
   } catch (error) {
     throw new ConfigError(`config file ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const { parse } = await import('yaml');
+  const { parse } = lazyYaml();
   let data: unknown;
   try {
     data = parse(text) ?? {};
@@ -73,7 +74,7 @@ async function availableRules(loaded: LoadedConfig): Promise<Map<string, CodeRul
   const rules = new Map<string, CodeRule>();
   for (const def of defs) {
     if (rules.has(def.id)) throw new ConfigError(`${def.source}: rule ${def.id}: field id: duplicate rule id`);
-    rules.set(def.id, compilePatternRule(def));
+    rules.set(def.id, compilePatternRule(def, { validated: true }));
   }
   for (const [id, rule] of Object.entries(BUILTIN_CODE_RULES)) rules.set(id, rule);
   if (loaded.config.plugins?.length) {
@@ -136,16 +137,16 @@ export async function compileSettings(loaded: LoadedConfig, cwd: string, options
   };
 }
 
-const PRECOMPUTED_PREFILTER = fileURLToPath(new URL('../prefilter.json', import.meta.url));
+const PRECOMPUTED_PREFILTER = fileURLToPath(new URL('../prefilter.bin', import.meta.url));
 
 /**
- * The prefilter the build computed for the default rule set (`dist/prefilter.json`). The rule
+ * The prefilter the build computed for the default rule set (`dist/prefilter.bin`). The rule
  * set uses it only when its keywords are exactly those; any other config builds its own.
  */
 function precomputedPrefilter(): PrefilterTables | undefined {
   if (!existsSync(PRECOMPUTED_PREFILTER)) return undefined;
   try {
-    return JSON.parse(readFileSync(PRECOMPUTED_PREFILTER, 'utf8')) as PrefilterTables;
+    return decodeTables(readFileSync(PRECOMPUTED_PREFILTER));
   } catch {
     return undefined; // a damaged cache costs a rebuild, never a wrong result (keys are checked)
   }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { PatternRuleDef } from '../detector/pattern-rule.js';
 import { compilePatternRule, RuleDefinitionError } from '../detector/pattern-rule.js';
 import { ConfigError } from './errors.js';
+import { lazyYaml } from '../lazy.js';
 import { isTooSlow } from './regex-safety.js';
 import { issueLines, schemas } from './schema.js';
 
@@ -56,6 +57,10 @@ function checkSecretGroup(def: PatternRuleDef): void {
     if (!ok) throw new RuleDefinitionError(`${def.source}: rule ${def.id}: field secretGroup: the regex has no group ${group}`);
   }
   if (def.secretGroup === undefined && groupCount === 0) def.secretGroup = 0;
+  const from = def.secretFrom;
+  if (from !== undefined && !(typeof from === 'number' ? from <= groupCount : def.regex.includes(`(?<${from}>`))) {
+    throw new RuleDefinitionError(`${def.source}: rule ${def.id}: field secretFrom: the regex has no group ${from}`);
+  }
 }
 
 function firstLine(text: string): string {
@@ -70,7 +75,7 @@ export async function loadRuleDir(dir: string, options: { checkSpeed?: boolean }
   } catch {
     throw new ConfigError(`rule folder ${dir}: cannot be read`);
   }
-  const { parse } = await import('yaml');
+  const { parse } = lazyYaml();
   const defs: PatternRuleDef[] = [];
   const problems: string[] = [];
   for (const name of names) {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { lazyCrypto } from '../lazy.js';
 import { identityOf, type Finding } from '../findings/finding.js';
 import type { Verdict } from './verdict.js';
 
@@ -21,7 +21,7 @@ export interface Baseline {
 
 export function baselineHash(salt: string, finding: Pick<Finding, 'ruleId' | 'secret' | 'path' | 'lineText'>): string {
   const identity = identityOf(finding.ruleId, finding.secret, finding.path, finding.lineText);
-  return createHmac('sha256', Buffer.from(salt, 'hex')).update(identity).digest('hex');
+  return lazyCrypto().createHmac('sha256', Buffer.from(salt, 'hex')).update(identity).digest('hex');
 }
 
 export function entryOf(salt: string, finding: Finding): BaselineEntry {

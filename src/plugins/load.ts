@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/errors.js';
 import type { CodeRule, Plugin } from './api.js';
+import { importModule } from '../lazy.js';
 
 export async function loadPlugins(specifiers: readonly string[], baseDir: string): Promise<Map<string, CodeRule>> {
   const rules = new Map<string, CodeRule>();
@@ -22,7 +23,7 @@ export async function loadPlugins(specifiers: readonly string[], baseDir: string
     }
     let plugin: Plugin;
     try {
-      const mod = (await import(url)) as { default?: Plugin };
+      const mod = (await importModule(url)) as { default?: Plugin };
       plugin = (mod.default ?? mod) as Plugin;
     } catch (error) {
       throw new ConfigError(`plugins: cannot load "${specifier}": ${(error as Error).message.split('\n')[0]}`);

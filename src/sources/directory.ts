@@ -9,6 +9,7 @@ import type { Project } from '../plugins/api.js';
 import type { Fragment } from './fragment.js';
 import { ignoredPaths, listWorkTreeFiles, workTreeRoot } from './git.js';
 import type { ScanStats } from './stats.js';
+import { lazyFastGlob } from '../lazy.js';
 
 export class PathError extends Error {}
 
@@ -66,7 +67,7 @@ export async function listFiles(paths: readonly string[], root: string, cwd: str
       }
       for (const p of listed.untracked) files.add(rel(p));
     } else {
-      const { default: fg } = await import('fast-glob');
+      const fg = lazyFastGlob();
       const found = await fg('**/*', {
         cwd: target,
         dot: true,

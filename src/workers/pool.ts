@@ -4,9 +4,9 @@
  * hook, a few hundred files) stay on the main thread: see `jobsFor`.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { lazyOs, lazyWorkerThreads } from '../lazy.js';
 import type { WorkerInit, WorkerJob, WorkerResult } from './protocol.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -28,7 +28,7 @@ export function jobsFor(fileCount: number, requested?: number): number {
 /** One worker per core (at most 8), or 1 when the compiled worker is not there (TypeScript sources). */
 export function defaultJobs(): number {
   if (!existsSync(WORKER_FILE)) return 1;
-  return Math.max(1, Math.min(availableParallelism(), 8));
+  return Math.max(1, Math.min(lazyOs().availableParallelism(), 8));
 }
 
 export class DetectPool {
@@ -47,7 +47,7 @@ export class DetectPool {
     const pool = new DetectPool();
     await Promise.all(
       Array.from({ length: size }, () => {
-        const worker = new Worker(WORKER_FILE, { workerData: init });
+        const worker = new (lazyWorkerThreads().Worker)(WORKER_FILE, { workerData: init });
         pool.workers.push(worker);
         return new Promise<void>((resolve, reject) => {
           const onError = (error: Error) => reject(error);

@@ -8,7 +8,7 @@ import { afterAll, expect } from 'vitest';
 import { expandExample } from '../../src/examples.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = join(REPO_ROOT, 'bin/leakproof.js');
+export const CLI = join(REPO_ROOT, 'bin/leakproof.cjs');
 
 const made: string[] = [];
 afterAll(() => {
@@ -63,7 +63,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (`bin/leakproof.js`) as a user would. */
+/** Runs the built CLI (`bin/leakproof.cjs`) as a user would. */
 export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd,

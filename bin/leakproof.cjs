@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * The `leakproof` command. It runs the bundled CLI (dist/cli/main.cjs) from V8's code cache,
+ * which the build writes next to it, so a pre-commit hook does not parse and compile ~300 KB of
+ * JavaScript on every commit. A cache from another Node version is rejected by V8 and the bundle
+ * compiles as usual. Code compiled this way has no `import()`, so this plain module lends its
+ * own for loading user plugins (see src/lazy.ts).
+ */
+const { readFileSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { Script } = require('node:vm');
+const Module = require('node:module');
+
+const bundle = join(__dirname, '..', 'dist', 'cli', 'main.cjs');
+const cacheFile = `${bundle}.cache`;
+let cachedData;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  // no cache (a development build): compile as usual
+}
+globalThis[Symbol.for('leakproof.importModule')] = (url) => import(url);
+const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+const bundleModule = { exports: {}, filename: bundle };
+script.runInThisContext()(bundleModule.exports, Module.createRequire(bundle), bundleModule, bundle, join(bundle, '..'));
+// The build runs one scan with this set, so the cache holds what a scan compiles.
+if (process.env.LEAKPROOF_WRITE_CODE_CACHE === '1') process.once('beforeExit', () => writeFileSync(cacheFile, script.createCachedData()));

@@ -1,0 +1,41 @@
+/**
+ * Build step: bundles the CLI into one CommonJS file (dist/cli/main.cjs) and writes V8's code
+ * cache for it (see bin/leakproof.cjs). One file with no module resolution, loaded from a code
+ * cache, is what keeps the pre-commit hook's start-up small. Dependencies that only some commands
+ * need stay external and load on first use; the ones every run needs are bundled.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const BUNDLED = new Set(['commander', 'picocolors']);
+const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+
+await build({
+  entryPoints: [join(root, 'src/cli/main.ts')],
+  outfile: join(root, 'dist/cli/main.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: Object.keys(dependencies).filter((name) => !BUNDLED.has(name)),
+  // The sources locate dist/ files from import.meta.url; in CommonJS that is the bundle's own URL.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: 'warning',
+});
+
+// The code cache: one scan of a small folder, so it holds what a scan compiles.
+const sample = mkdtempSync(join(tmpdir(), 'leakproof-cache-'));
+try {
+  writeFileSync(join(sample, 'config.js'), 'export const apiKey = process.env.API_KEY;\n');
+  const run = spawnSync(process.execPath, [join(root, 'bin/leakproof.cjs'), 'scan', '.'], { cwd: sample, env: { ...process.env, LEAKPROOF_WRITE_CODE_CACHE: '1' }, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`code cache run failed (${run.status}): ${run.stderr}`);
+} finally {
+  rmSync(sample, { recursive: true, force: true });
+}
+console.log('leakproof: bundled dist/cli/main.cjs with its code cache');

@@ -1,0 +1,30 @@
+/**
+ * Modules loaded on first use. node:crypto, node:worker_threads, yaml or fast-glob each cost
+ * milliseconds to load, and a pre-commit hook that finds nothing needs none of them. Packages are
+ * loaded with `require` (all of them ship CommonJS), which works alike from dist/ and the bundle.
+ */
+import { createRequire } from 'node:module';
+
+const load = createRequire(import.meta.url);
+const once = <T>(id: string): (() => T) => {
+  let loaded: T | undefined;
+  return () => (loaded ??= load(id) as T);
+};
+
+export const lazyCrypto = once<typeof import('node:crypto')>('node:crypto');
+export const lazyWorkerThreads = once<typeof import('node:worker_threads')>('node:worker_threads');
+export const lazyOs = once<typeof import('node:os')>('node:os');
+export const lazyYaml = once<typeof import('yaml')>('yaml');
+export const lazyFastGlob = once<typeof import('fast-glob')>('fast-glob');
+
+/** Set by bin/leakproof.cjs: an `import()` that works (see importModule). */
+const LENT_IMPORT = Symbol.for('leakproof.importModule');
+
+/**
+ * `import()` for user plugins (ES modules). The bundled CLI runs from V8's code cache, where
+ * `import()` has no module loader to call; bin/leakproof.cjs, a plain module, lends its own.
+ */
+export function importModule(url: string): Promise<unknown> {
+  const lent = (globalThis as Record<symbol, ((url: string) => Promise<unknown>) | undefined>)[LENT_IMPORT];
+  return lent ? lent(url) : import(url);
+}
