@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { encodeTables } from '../detector/prefilter.js';
 import { ConfigError } from './errors.js';
 import { BUILTIN_RULES_DIR, loadRuleDir } from './rules.js';
 
@@ -22,7 +23,7 @@ try {
   const empty = mkdtempSync(join(tmpdir(), 'leakproof-build-'));
   try {
     const settings = await compileSettings(await loadConfig(empty), empty, { baseline: false });
-    writeFileSync(fileURLToPath(new URL('../prefilter.json', import.meta.url)), JSON.stringify(settings.ruleSet.prefilterTables()));
+    writeFileSync(fileURLToPath(new URL('../prefilter.bin', import.meta.url)), encodeTables(settings.ruleSet.prefilterTables()));
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }

@@ -53,6 +53,8 @@ function buildSchemas(z: typeof Zod) {
       regex: z.string().min(1),
       flags: z.string().regex(/^[imsu]*$/, 'allowed flags: i, m, s, u').optional(),
       secretGroup: z.union([z.number().int().min(0), z.string(), z.array(z.union([z.number().int().min(0), z.string()])).min(1)]).optional(),
+      /** A group whose start is where the secret starts (a group in a lookbehind after the token's literal middle). */
+      secretFrom: z.union([z.number().int().min(1), z.string()]).optional(),
       entropy: z.number().min(0).max(8).optional(),
       checks: stringList.optional(),
       specificity: z.enum(['provider', 'format', 'generic']).optional(),

@@ -29,6 +29,13 @@ export interface PatternRuleDef {
   flags?: string;
   /** The capture group holding the secret: a number or name, or a list (the first that matched). */
   secretGroup?: number | string | (number | string)[];
+  /**
+   * A group (in a lookbehind) where the secret starts; it ends where the secret group ends. V8
+   * scans fast only for a regex that starts with a literal, so a token whose fixed part is in the
+   * middle (Mailchimp's `<32 hex>-us<dc>`) is matched from that literal and looks back for the rest:
+   * `-us(?<=(?<head>[a-f0-9]{32})-us)\d{1,2}` with `secretGroup: 0, secretFrom: head`.
+   */
+  secretFrom?: number | string;
   /** Minimum Shannon entropy (bits per char) of the secret. */
   entropy?: number;
   /** Named checks from `SECRET_CHECKS` the secret must pass. */
@@ -87,19 +94,27 @@ function compileRegex(source: string, flags: string, where: string): RegExp {
   }
 }
 
-export function compilePatternRule(def: PatternRuleDef): PatternRule {
+/**
+ * `validated`: the definition was checked already (the build checked the built-in rules,
+ * `parseRuleFile` a user's), so its regexes are compiled on the rule's first fragment: a
+ * pre-commit hook then compiles only the few rules whose keywords occur in what it scans.
+ */
+export function compilePatternRule(def: PatternRuleDef, options: { validated?: boolean } = {}): PatternRule {
   const where = `${def.source ?? 'rule'}: rule ${def.id}`;
   const extraFlags = (def.flags ?? '').replace(/[gd]/g, '');
-  const regex = compileRegex(def.regex, `gd${extraFlags}`, `${where}: field regex`);
+  const compileRegexes = () => ({
+    regex: compileRegex(def.regex, `gd${extraFlags}`, `${where}: field regex`),
+    precededBy: def.context ? { regex: compileRegex(def.context.pattern, (def.context.flags ?? '').replace(/[gdy]/g, ''), `${where}: field context.pattern`), before: def.context.before } : undefined,
+    allowRegexes: (def.allow?.regexes ?? []).map((r, i) => compileRegex(r, '', `${where}: field allow.regexes[${i}]`)),
+  });
+  let regexes = options.validated ? undefined : compileRegexes();
   const groups = def.secretGroup === undefined ? [1] : Array.isArray(def.secretGroup) ? def.secretGroup : [def.secretGroup];
   const checks: SecretCheck[] = (def.checks ?? []).map((name) => {
     const check = SECRET_CHECKS[name];
     if (!check) throw new RuleDefinitionError(`${where}: field checks: unknown check "${name}" (known: ${Object.keys(SECRET_CHECKS).join(', ')})`);
     return check;
   });
-  const precededBy = def.context ? { regex: compileRegex(def.context.pattern, (def.context.flags ?? '').replace(/[gdy]/g, ''), `${where}: field context.pattern`), before: def.context.before } : undefined;
   const stopwords = (def.allow?.stopwords ?? []).map((s) => s.toLowerCase());
-  const allowRegexes = (def.allow?.regexes ?? []).map((r, i) => compileRegex(r, '', `${where}: field allow.regexes[${i}]`));
   // The path matcher is built on the rule's first fragment: compiling every rule at start-up stays cheap.
   const allowPaths = def.allow?.paths?.length ? def.allow.paths : undefined;
   let allowPathMatcher: ((path: string) => boolean) | undefined;
@@ -119,6 +134,7 @@ export function compilePatternRule(def: PatternRuleDef): PatternRule {
     create: () => ({
       fragment(fragment, context) {
         if (allowPath?.(fragment.path)) return;
+        const { regex, precededBy, allowRegexes } = (regexes ??= compileRegexes());
         for (const match of fragment.text.matchAll(regex)) {
           const indices = match.indices!;
           let secretRange: [number, number] | undefined;
@@ -133,10 +149,16 @@ export function compilePatternRule(def: PatternRuleDef): PatternRule {
             const whole = indices[0];
             secretRange = [whole[0], whole[1]];
           }
+          if (def.secretFrom !== undefined) {
+            const from = typeof def.secretFrom === 'number' ? indices[def.secretFrom] : indices.groups?.[def.secretFrom];
+            if (!from) continue;
+            secretRange[0] = from[0];
+          }
           const secret = fragment.text.slice(secretRange[0], secretRange[1]);
           if (secret.length === 0) continue;
+          // Where the match begins, counting a secret that starts in a lookbehind (`secretFrom`).
+          const start = Math.min(indices[0][0], secretRange[0]);
           if (precededBy) {
-            const start = indices[0][0];
             const window = fragment.text.slice(Math.max(0, start - precededBy.before), start);
             if (!precededBy.regex.test(window.slice(window.lastIndexOf('\n') + 1))) continue;
           }
@@ -145,10 +167,9 @@ export function compilePatternRule(def: PatternRuleDef): PatternRule {
           const lower = secret.toLowerCase();
           if (stopwords.some((w) => lower.includes(w))) continue;
           if (allowRegexes.some((r) => r.test(secret))) continue;
-          const start = indices[0][0];
           const input = { secret, groups: { ...match.groups }, before: fragment.text.slice(Math.max(0, start - 100), start), path: fragment.path };
           if (!checks.every((check) => check(input))) continue;
-          context.report({ range: [indices[0][0], indices[0][1]], secretRange });
+          context.report({ range: [start, indices[0][1]], secretRange });
         }
       },
     }),

@@ -9,9 +9,8 @@
  */
 export interface PrefilterTables {
   key: string;
-  classOf: string;
-  delta: string;
-  hasOutput: string;
+  classOf: Uint8Array;
+  delta: Int32Array;
   outputs: [number, number[]][];
   alwaysRun: number[];
   gatedCount: number;
@@ -22,13 +21,39 @@ export function prefilterKey(keywordsByRule: readonly (readonly string[])[]): st
   return JSON.stringify(keywordsByRule);
 }
 
-const b64 = (bytes: ArrayBufferView): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-function fromB64<T>(text: string, make: (buffer: ArrayBuffer, offset: number, length: number) => T, width: number): T {
-  const bytes = Buffer.from(text, 'base64');
-  // Copy into an aligned buffer: typed arrays need their offset to be a multiple of the width.
-  const aligned = new ArrayBuffer(bytes.length);
-  new Uint8Array(aligned).set(bytes);
-  return make(aligned, 0, bytes.length / width);
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Tables as bytes: a 4-byte header length, a JSON header, padding to 4 bytes, then the transition
+ * table as it lies in memory. Loading is a read and one copy, not a parse (the table is ~360 KB).
+ */
+export function encodeTables(tables: PrefilterTables): Uint8Array {
+  const { delta, classOf, ...rest } = tables;
+  const header = Buffer.from(JSON.stringify({ ...rest, classOf: [...classOf], deltaLength: delta.length, littleEndian: LITTLE_ENDIAN }));
+  const start = (4 + header.length + 3) & ~3;
+  const out = Buffer.alloc(start + delta.byteLength);
+  out.writeUInt32LE(header.length, 0);
+  header.copy(out, 4);
+  Buffer.from(delta.buffer, delta.byteOffset, delta.byteLength).copy(out, start);
+  return out;
+}
+
+/** The inverse of `encodeTables`; undefined for bytes it cannot trust (then the automaton is built). */
+export function decodeTables(bytes: Uint8Array): PrefilterTables | undefined {
+  try {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const length = buffer.readUInt32LE(0);
+    const header = JSON.parse(buffer.toString('utf8', 4, 4 + length)) as Omit<PrefilterTables, 'delta' | 'classOf'> & { classOf: number[]; deltaLength: number; littleEndian: boolean };
+    const start = (4 + length + 3) & ~3;
+    if (header.littleEndian !== LITTLE_ENDIAN || buffer.length !== start + header.deltaLength * 4) return undefined;
+    // A copy: typed arrays need an aligned offset, and the file buffer may not give one.
+    const delta = new Int32Array(header.deltaLength);
+    new Uint8Array(delta.buffer).set(buffer.subarray(start));
+    const { deltaLength: _length, littleEndian: _endian, classOf, ...rest } = header;
+    return { ...rest, classOf: Uint8Array.from(classOf), delta };
+  } catch {
+    return undefined;
+  }
 }
 
 export class Prefilter {
@@ -47,11 +72,14 @@ export class Prefilter {
   constructor(keywordsByRule: readonly (readonly string[])[], precomputed?: PrefilterTables) {
     this.marks = new Uint8Array(keywordsByRule.length);
     if (precomputed !== undefined && precomputed.key === prefilterKey(keywordsByRule)) {
-      this.classOf = fromB64(precomputed.classOf, (b, o, n) => new Uint8Array(b, o, n), 1);
-      this.delta = fromB64(precomputed.delta, (b, o, n) => new Int32Array(b, o, n), 4);
-      this.hasOutput = fromB64(precomputed.hasOutput, (b, o, n) => new Uint8Array(b, o, n), 1);
+      this.classOf = precomputed.classOf;
+      this.delta = precomputed.delta;
+      this.hasOutput = new Uint8Array(precomputed.delta.length);
       this.outputs = [];
-      for (const [state, rules] of precomputed.outputs) this.outputs[state] = rules;
+      for (const [state, rules] of precomputed.outputs) {
+        this.outputs[state] = rules;
+        this.hasOutput[state] = 1;
+      }
       this.alwaysRun = precomputed.alwaysRun;
       this.gatedCount = precomputed.gatedCount;
       return;
@@ -138,9 +166,8 @@ export class Prefilter {
     });
     return {
       key: prefilterKey(keywordsByRule),
-      classOf: b64(this.classOf),
-      delta: b64(this.delta),
-      hasOutput: b64(this.hasOutput),
+      classOf: this.classOf,
+      delta: this.delta,
       outputs,
       alwaysRun: [...this.alwaysRun],
       gatedCount: this.gatedCount,

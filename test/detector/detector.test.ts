@@ -48,4 +48,12 @@ describe('detector', () => {
       expect(reported.snippet).not.toContain(b);
     }
   });
+
+  it('secretFrom: a regex that starts at the literal middle reports the whole token, from the lookbehind group', () => {
+    const head = generate('{{hex 32}}', 3);
+    const midRule = compilePatternRule({ id: 't-mid', description: 'mid', provider: 'T', severity: 'high', keywords: ['-us'], regex: '-us(?<=(?<![A-Za-z0-9])(?<head>[a-f0-9]{32})-us)[0-9]{1,2}(?![A-Za-z0-9])', secretGroup: 0, secretFrom: 'head' });
+    const mid = new RuleSet(new Map([['t-mid', midRule]]), { cwd: '.' });
+    const found = mid.detect(fragment(`key: ${head}-us12\nnot: x${head}-us12`));
+    expect(found.map((f) => [f.line, f.column, f.endColumn, f.secret])).toEqual([[1, 6, 6 + 37, `${head}-us12`]]);
+  });
 });

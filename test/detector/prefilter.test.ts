@@ -1,7 +1,7 @@
 /** The keyword prefilter must pick exactly the rules whose keywords occur (case-insensitively). */
 import { describe, expect, it } from 'vitest';
 import { builtinRuleDefs } from '../../src/config/rules.js';
-import { Prefilter } from '../../src/detector/prefilter.js';
+import { decodeTables, encodeTables, Prefilter } from '../../src/detector/prefilter.js';
 import { expandExample } from '../../src/examples.js';
 
 const naive = (keywordsByRule: string[][], text: string): number[] => {
@@ -26,10 +26,13 @@ describe('Prefilter', () => {
     }
   });
 
-  it('rebuilt from its precomputed tables, picks the same rules; tables for other keywords are ignored', async () => {
+  it('rebuilt from its precomputed tables (as bytes), picks the same rules; tables for other keywords are ignored', async () => {
     const keywords = (await builtinRuleDefs()).map((d) => d.keywords);
     const built = new Prefilter(keywords);
-    const tables = JSON.parse(JSON.stringify(built.toTables(keywords)));
+    const bytes = encodeTables(built.toTables(keywords));
+    const tables = decodeTables(bytes)!;
+    expect(decodeTables(bytes.subarray(0, bytes.length - 4))).toBeUndefined();
+    expect(decodeTables(new Uint8Array([1, 2, 3]))).toBeUndefined();
     const loaded = new Prefilter(keywords, tables);
     const stale = new Prefilter([['abc'], ['zz']], tables);
     for (let seed = 0; seed < 50; seed++) {
