@@ -5,7 +5,7 @@
  * without `'use client'`, which is a Server Component) is server code, where reading keys is right.
  */
 import { posix } from 'node:path';
-import { createRequire } from 'node:module';
+import picomatch from 'picomatch';
 import { defineRule } from '../plugins/api.js';
 import type { Fragment } from '../sources/fragment.js';
 import {
@@ -53,11 +53,10 @@ export const CLIENT_FILE_CONVENTIONS: readonly ClientFileConvention[] = [
   { where: 'a Vite entry point', paths: ['src/main.{js,jsx,ts,tsx,mjs}', `${PACKAGES}src/main.{js,jsx,ts,tsx,mjs}`], references: 'import.meta' },
 ];
 
-/** Built on first use: picomatch stays unloaded in runs that never reach this rule. */
+/** Built on first use: runs that never reach this rule compile no globs. */
 let matchers: (((path: string) => boolean) | undefined)[] | undefined;
 function conventionMatchers(): (((path: string) => boolean) | undefined)[] {
   if (matchers === undefined) {
-    const picomatch = createRequire(import.meta.url)('picomatch') as typeof import('picomatch');
     matchers = CLIENT_FILE_CONVENTIONS.map((c) => (c.paths ? picomatch(c.paths as string[], { dot: true }) : undefined));
   }
   return matchers;

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const BUNDLED = new Set(['commander', 'picocolors']);
+const BUNDLED = new Set(['commander', 'picocolors', 'picomatch']);
 const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 
 await build({

@@ -2,13 +2,11 @@
  * Turns a declarative rule (from `rules/*.yaml` or a user's rule folder) into the common code-rule
  * shape, so the detector sees one kind of rule.
  */
-import { createRequire } from 'node:module';
+import picomatch from 'picomatch';
 import type { CodeRule, Severity, Specificity } from '../plugins/api.js';
 import { shannonEntropy } from './entropy.js';
 import { isPlaceholder, SECRET_CHECKS, type SecretCheck } from './secret-checks.js';
 
-/** picomatch is loaded only when a rule or the config has path globs. */
-const loadPicomatch = (): typeof import('picomatch') => createRequire(import.meta.url)('picomatch') as typeof import('picomatch');
 
 /** An example text, scanned as `example.txt` unless it names its own path. */
 export type RuleExample = string | { path: string; text: string };
@@ -118,7 +116,7 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
   // The path matcher is built on the rule's first fragment: compiling every rule at start-up stays cheap.
   const allowPaths = def.allow?.paths?.length ? def.allow.paths : undefined;
   let allowPathMatcher: ((path: string) => boolean) | undefined;
-  const allowPath = allowPaths ? (path: string) => (allowPathMatcher ??= loadPicomatch()(allowPaths, { dot: true }))(path) : undefined;
+  const allowPath = allowPaths ? (path: string) => (allowPathMatcher ??= picomatch(allowPaths, { dot: true }))(path) : undefined;
 
   return {
     meta: {

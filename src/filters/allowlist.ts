@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
+import picomatch from 'picomatch';
 import type { Finding } from '../findings/finding.js';
 import type { Verdict } from './verdict.js';
 
-/** picomatch is loaded only when a rule or the config has path globs. */
-const loadPicomatch = (): typeof import('picomatch') => createRequire(import.meta.url)('picomatch') as typeof import('picomatch');
 
 /** The config's allow-list, compiled. */
 export interface AllowList {
@@ -20,7 +18,7 @@ export class AllowListFilter {
   private readonly used = new Set<string>();
 
   constructor(private readonly allow: AllowList) {
-    this.pathMatchers = allow.paths.map((glob) => ({ entry: `path ${glob}`, match: loadPicomatch()(glob, { dot: true }) }));
+    this.pathMatchers = allow.paths.map((glob) => ({ entry: `path ${glob}`, match: picomatch(glob, { dot: true }) }));
   }
 
   readonly filter = (finding: Finding): Verdict => {

@@ -3,7 +3,7 @@
  * scans what git would see (tracked + untracked-not-ignored, asked of git); outside git, every
  * file under the paths (fast-glob) minus node_modules/ and .git/. Every skip is counted.
  */
-import { closeSync, lstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Project } from '../plugins/api.js';
 import type { Fragment } from './fragment.js';
@@ -108,58 +108,19 @@ export function decode(buffer: Buffer): string {
   return decoder.decode(buffer);
 }
 
+/** Open flags: a symlink fails (ELOOP) instead of being followed, and a FIFO does not block the open. */
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
+
 /**
  * Reads each file into a fragment, skipping (and counting) binaries, oversized and unreadable
  * files. Synchronous on purpose: files come from the page cache, and a promise per file costs more
- * than the read.
+ * than the read. Four system calls per file (open, fstat, read, close): on a 17k-file tree each
+ * one saved is ~70 ms.
  */
 export function* readFiles(root: string, files: readonly string[], maxFileSize: number, stats: ScanStats): Generator<Fragment> {
-  const head = Buffer.alloc(8000);
   for (const path of files) {
-    const abs = join(root, path);
-    let size: number;
-    try {
-      const st = lstatSync(abs);
-      if (st.isSymbolicLink()) {
-        stats.skip(path, 'symlink');
-        continue;
-      }
-      if (!st.isFile()) {
-        if (st.isDirectory()) stats.skip(path, 'submodule or folder');
-        else stats.skip(path, 'not a regular file');
-        continue;
-      }
-      size = st.size;
-    } catch (error) {
-      // Tracked but deleted in the work tree: nothing on disk to scan.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      stats.skip(path, `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-      continue;
-    }
-    if (size > maxFileSize) {
-      stats.skip(path, `larger than ${maxFileSize} bytes`);
-      continue;
-    }
-    let buffer: Buffer;
-    try {
-      if (size > PEEK_ABOVE) {
-        // Peek first so a large binary is never read whole (small files: one read is cheaper).
-        const fd = openSync(abs, 'r');
-        try {
-          const n = readSync(fd, head, 0, 8000, 0);
-          if (head.subarray(0, n).includes(0)) {
-            stats.skip(path, 'binary');
-            continue;
-          }
-        } finally {
-          closeSync(fd);
-        }
-      }
-      buffer = readFileSync(abs);
-    } catch (error) {
-      stats.skip(path, `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-      continue;
-    }
+    const buffer = readFile(join(root, path), path, maxFileSize, stats);
+    if (buffer === undefined) continue;
     if (looksBinary(buffer)) {
       stats.skip(path, 'binary');
       continue;
@@ -167,5 +128,66 @@ export function* readFiles(root: string, files: readonly string[], maxFileSize: 
     stats.filesScanned++;
     stats.bytesScanned += buffer.length;
     yield { text: decode(buffer), path, startLine: 1, origin: 'directory' };
+  }
+}
+
+/** A regular file's bytes, or undefined when it is skipped (counted in `stats`) or gone. */
+function readFile(abs: string, path: string, maxFileSize: number, stats: ScanStats): Buffer | undefined {
+  // Without O_NOFOLLOW (Windows), ask first: a symlink is never followed.
+  if (fsConstants.O_NOFOLLOW === undefined && isSymlink(abs)) {
+    stats.skip(path, 'symlink');
+    return undefined;
+  }
+  let fd: number;
+  try {
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Tracked but deleted in the work tree: nothing on disk to scan.
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP' && isSymlink(abs)) stats.skip(path, 'symlink');
+    else stats.skip(path, `unreadable (${code ?? 'error'})`);
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      stats.skip(path, st.isDirectory() ? 'submodule or folder' : 'not a regular file');
+      return undefined;
+    }
+    if (st.size > maxFileSize) {
+      stats.skip(path, `larger than ${maxFileSize} bytes`);
+      return undefined;
+    }
+    if (st.size > PEEK_ABOVE) {
+      // Peek first so a large binary is never read whole (small files: one read is cheaper).
+      const head = Buffer.allocUnsafe(8000);
+      if (head.subarray(0, readSync(fd, head, 0, 8000, 0)).includes(0)) {
+        stats.skip(path, 'binary');
+        return undefined;
+      }
+    }
+    const buffer = Buffer.allocUnsafe(st.size);
+    let length = 0;
+    // The size can change under us: read until the end, up to the size seen.
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, length);
+      if (n === 0) break;
+      length += n;
+    }
+    return length === buffer.length ? buffer : buffer.subarray(0, length);
+  } catch (error) {
+    stats.skip(path, `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isSymlink(abs: string): boolean {
+  try {
+    return lstatSync(abs).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
