@@ -104,13 +104,15 @@ export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
   return { root, findings, dropped, stats, durationMs: performance.now() - started, ruleSet: settings.ruleSet, settings, files: fileSet.files };
 }
 
-/** Batches of about this many files go to a worker at a time: small enough to balance the cores. */
+/** Batches of about this many files go to a thread at a time: small enough to balance the cores. */
 const BATCH_FILES = 64;
 
 /**
- * The same scan with detection spread over worker threads: workers read and detect, the main
- * thread filters (inline, allow-list, baseline) and runs the project checks, so results are
- * identical to `runPipeline` whatever the number of workers.
+ * The same scan with detection spread over threads: this thread and `jobs - 1` workers take
+ * batches of files from one queue, reading and detecting. This thread starts at once, so the
+ * workers' start-up (a few hundred milliseconds) is not lost; it also applies the filters (inline,
+ * allow-list, baseline) and runs the project checks, so results are identical to `runPipeline`
+ * whatever the number of threads.
  */
 async function scanInParallel(input: {
   root: string;
@@ -127,19 +129,42 @@ async function scanInParallel(input: {
   const filters = buildFilters(settings.allowFilter.filter, [], settings.baseline?.filter.filter);
   const dropped: Dropped[] = [];
   const findings: Finding[] = [];
-  const pool = await DetectPool.start(input.jobs, { root: input.root, cwd: input.cwd, configFile: input.configFile });
-  try {
-    const batches: string[][] = [];
-    for (let i = 0; i < input.fileSet.files.length; i += BATCH_FILES) batches.push(input.fileSet.files.slice(i, i + BATCH_FILES));
-    const results = await Promise.all(batches.map((files) => pool.run({ kind: 'files', root: input.root, files, maxFileSize: input.maxFileSize, usePrefilter: input.usePrefilter })));
-    for (const result of results) {
-      stats.filesScanned += result.filesScanned;
-      stats.bytesScanned += result.bytesScanned;
-      for (const skip of result.skipped) stats.skip(skip.path, skip.reason);
-      for (const finding of applyFilters(result.findings, filters, dropped)) findings.push(finding);
+  const batches: string[][] = [];
+  for (let i = 0; i < input.fileSet.files.length; i += BATCH_FILES) batches.push(input.fileSet.files.slice(i, i + BATCH_FILES));
+  let next = 0;
+  const collect = (result: { findings: Finding[]; filesScanned: number; bytesScanned: number; skipped: ScanStats['skipped'] }): void => {
+    stats.filesScanned += result.filesScanned;
+    stats.bytesScanned += result.bytesScanned;
+    for (const skip of result.skipped) stats.skip(skip.path, skip.reason);
+    for (const finding of applyFilters(result.findings, filters, dropped)) findings.push(finding);
+  };
+  const onThisThread = async (): Promise<void> => {
+    while (next < batches.length) {
+      const batchStats = new ScanStats();
+      const raw: Finding[] = [];
+      for (const fragment of readFiles(input.root, batches[next++], input.maxFileSize, batchStats)) {
+        for (const finding of settings.ruleSet.detect(fragment, input.usePrefilter)) raw.push(finding);
+      }
+      collect({ findings: raw, filesScanned: batchStats.filesScanned, bytesScanned: batchStats.bytesScanned, skipped: batchStats.skipped });
+      // Let the workers' messages in between batches.
+      await new Promise((resolve) => setImmediate(resolve));
     }
+  };
+  const starting = DetectPool.start(input.jobs - 1, { root: input.root, cwd: input.cwd, configFile: input.configFile });
+  const onWorkers = async (): Promise<void> => {
+    const pool = await starting;
+    await Promise.all(
+      Array.from({ length: pool.size }, async () => {
+        while (next < batches.length) {
+          collect(await pool.run({ kind: 'files', root: input.root, files: batches[next++], maxFileSize: input.maxFileSize, usePrefilter: input.usePrefilter }));
+        }
+      }),
+    );
+  };
+  try {
+    await Promise.all([onThisThread(), onWorkers()]);
   } finally {
-    await pool.close();
+    await (await starting).close();
   }
   for (const finding of applyFilters(await settings.ruleSet.detectProject(input.fileSet.project), filters, dropped)) findings.push(finding);
   findings.sort(compareFindings);
