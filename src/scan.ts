@@ -7,7 +7,7 @@ import { RuleSet } from './detector/detector.js';
 import { addedLinesFilter, applyFilters, buildFilters, type Dropped, type Filter } from './filters/index.js';
 import { compareFindings, type Finding } from './findings/finding.js';
 import type { Project } from './plugins/api.js';
-import type { Fragment } from './sources/fragment.js';
+import type { Fragment, RawFragment } from './sources/fragment.js';
 import { listFiles, readFiles, scanRoot, type FileSet } from './sources/directory.js';
 import { DetectPool, jobsFor } from './workers/pool.js';
 import type { WorkerInit } from './workers/protocol.js';
@@ -44,7 +44,7 @@ export interface ScanResult {
 }
 
 export interface PipelineInput {
-  fragments: AsyncIterable<Fragment> | Iterable<Fragment>;
+  fragments: AsyncIterable<Fragment | RawFragment> | Iterable<Fragment | RawFragment>;
   settings: CompiledSettings;
   project?: Project;
   extraFilters?: Filter[];
@@ -64,13 +64,13 @@ export async function runPipeline(input: PipelineInput): Promise<{ findings: Fin
   const { ruleSet } = input.settings;
   const filters = buildFilters(input.settings.allowFilter.filter, input.extraFilters, input.settings.baseline?.filter.filter);
   // Change scans (staged, --diff) report only what the change adds: the fragment says which lines.
-  const filtersFor = (fragment: Fragment): Filter[] =>
+  const filtersFor = (fragment: Fragment | RawFragment): Filter[] =>
     fragment.addedLines === undefined
       ? filters
       : buildFilters(input.settings.allowFilter.filter, [addedLinesFilter(fragment.addedLines), ...(input.extraFilters ?? [])], input.settings.baseline?.filter.filter);
   const dropped: Dropped[] = [];
   const findings: Finding[] = [];
-  const keep = (raw: Finding[], fragment: Fragment): void => {
+  const keep = (raw: Finding[], fragment: Fragment | RawFragment): void => {
     // A loop, not push(...spread): a fragment can hold more findings than the call stack has room for.
     if (raw.length > 0) for (const finding of applyFilters(raw, filtersFor(fragment), dropped)) findings.push(finding);
   };
@@ -179,9 +179,9 @@ async function scanInParallel(input: {
 async function detectOnWorkers(
   workers: WorkerInit & { jobs: number },
   ruleSet: RuleSet,
-  fragments: AsyncIterable<Fragment> | Iterable<Fragment>,
+  fragments: AsyncIterable<Fragment | RawFragment> | Iterable<Fragment | RawFragment>,
   usePrefilter: boolean,
-  keep: (raw: Finding[], fragment: Fragment) => void,
+  keep: (raw: Finding[], fragment: Fragment | RawFragment) => void,
 ): Promise<void> {
   let pool: Promise<DetectPool> | undefined;
   try {
@@ -200,17 +200,20 @@ async function detectOnWorkers(
 }
 
 /** Calls `handle` for each batch of fragments (about BATCH_CHARS each), with at most two per worker in flight. */
-async function streamBatches(fragments: AsyncIterable<Fragment> | Iterable<Fragment>, handle: (batch: Fragment[], last: boolean) => Promise<void>): Promise<void> {
+async function streamBatches(
+  fragments: AsyncIterable<Fragment | RawFragment> | Iterable<Fragment | RawFragment>,
+  handle: (batch: (Fragment | RawFragment)[], last: boolean) => Promise<void>,
+): Promise<void> {
   const inFlight = new Set<Promise<void>>();
-  const start = (batch: Fragment[], last: boolean): void => {
+  const start = (batch: (Fragment | RawFragment)[], last: boolean): void => {
     const tracked: Promise<void> = handle(batch, last).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
-  let batch: Fragment[] = [];
+  let batch: (Fragment | RawFragment)[] = [];
   let size = 0;
   for await (const fragment of fragments) {
     batch.push(fragment);
-    size += fragment.text.length;
+    size += 'bytes' in fragment ? fragment.bytes.length : fragment.text.length;
     if (size >= BATCH_CHARS || batch.length >= 256) {
       start(batch, false);
       batch = [];
@@ -222,8 +225,17 @@ async function streamBatches(fragments: AsyncIterable<Fragment> | Iterable<Fragm
   await Promise.all(inFlight);
 }
 
-async function sendBatch(pool: DetectPool, batch: Fragment[], usePrefilter: boolean, keep: (raw: Finding[], fragment: Fragment) => void): Promise<void> {
-  const result = await pool.run({ kind: 'fragments', fragments: batch, usePrefilter });
+async function sendBatch(pool: DetectPool, batch: (Fragment | RawFragment)[], usePrefilter: boolean, keep: (raw: Finding[], fragment: Fragment | RawFragment) => void): Promise<void> {
+  // Bytes move to the worker instead of being copied; each gets its own buffer to move (a source's
+  // buffer may be a view into a larger one that is still in use).
+  const transfer: ArrayBuffer[] = [];
+  const fragments = batch.map((fragment) => {
+    if (!('bytes' in fragment)) return fragment;
+    const bytes = new Uint8Array(fragment.bytes);
+    transfer.push(bytes.buffer);
+    return { ...fragment, bytes };
+  });
+  const result = await pool.run({ kind: 'fragments', fragments, usePrefilter }, transfer);
   // Findings come back as one list: give each fragment its own (per-fragment filters need it).
   const byFragment = new Map<string, Finding[]>();
   for (const f of result.findings) {

@@ -70,7 +70,8 @@ function buildProgram(run: (task: () => Promise<number>, debug: boolean) => Prom
       .description('scan every commit reachable from all refs (or a range), each unique blob once')
       .argument('[range]', 'revision range, e.g. main..feature or HEAD~50..HEAD (default: all refs)')
       .option('--since <date>', 'only commits after this date (e.g. 2024-01-01, "3 months ago")')
-      .option('--git-dir <dir>', 'the repository to scan (e.g. a bare repository)'),
+      .option('--git-dir <dir>', 'the repository to scan (e.g. a bare repository)')
+      .option('-j, --jobs <n>', 'detection threads (default: one per core)'),
   ).action((range: string | undefined, options: OutputOptions & { since?: string; gitDir?: string }) =>
     run(async () => (await import('./commands/history.js')).runHistory(range, options), options.debug === true),
   );

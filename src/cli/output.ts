@@ -21,7 +21,7 @@ export interface OutputOptions {
   maxFileSize?: string;
   /** A file, false for `--no-baseline`, undefined for the default. */
   baseline?: string | false;
-  /** `--jobs N` (scan only). */
+  /** `--jobs N` (scan and history). */
   jobs?: string;
   /** `--fail-on <severity>`: the lowest severity that makes the exit code 1. */
   failOn?: string;
@@ -115,4 +115,12 @@ export function parseMaxFileSize(value: string | undefined): number | undefined 
   const bytes = parseSize(value);
   if (bytes === undefined) throw new UsageError(`--max-file-size ${value}: expected a size such as 10MiB, 500KB or 1048576`);
   return bytes;
+}
+
+/** `--jobs N`: detection threads, this one included. */
+export function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs ${value}: expected a whole number from 1 to 64`);
+  return jobs;
 }

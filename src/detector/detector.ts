@@ -4,7 +4,7 @@
  * whole fragment (no per-line work), and line/column are computed only for what they report.
  */
 import { SPECIFICITY_RANK, type CodeRule, type FragmentReport, type ProjectReport, type Project, type RuleHandlers, type Severity, type Specificity } from '../plugins/api.js';
-import type { Fragment } from '../sources/fragment.js';
+import type { Fragment, RawFragment } from '../sources/fragment.js';
 import { fingerprintOf, type Finding } from '../findings/finding.js';
 import { Prefilter, type PrefilterTables } from './prefilter.js';
 import { LineIndex } from './location.js';
@@ -84,8 +84,19 @@ export class RuleSet {
    * Runs the fragment rules on one fragment. `usePrefilter: false` runs every rule (the tests
    * check that both give the same findings).
    */
-  detect(fragment: Fragment, usePrefilter = true): Finding[] {
-    const marks = usePrefilter ? this.prefilter.mark(fragment.text) : undefined;
+  detect(input: Fragment | RawFragment, usePrefilter = true): Finding[] {
+    let fragment: Fragment;
+    let marks: Uint8Array | undefined;
+    if ('bytes' in input) {
+      // Bytes: no rule's keyword in them means nothing to decode.
+      marks = usePrefilter ? this.prefilter.markBytes(input.bytes) : undefined;
+      if (marks !== undefined && !Prefilter.any(marks)) return [];
+      const { bytes, ...meta } = input;
+      fragment = { ...meta, text: UTF8.decode(bytes) };
+    } else {
+      fragment = input;
+      marks = usePrefilter ? this.prefilter.mark(fragment.text) : undefined;
+    }
     const lines = new LineIndex(fragment.text, fragment.startLine);
     const found: { rule: ActiveRule; finding: Finding; start: number; end: number }[] = [];
     // One report function for the whole fragment (not a closure per rule): `rule` is the rule running.
@@ -157,6 +168,9 @@ export class RuleSet {
     return findings;
   }
 }
+
+/** Invalid bytes become U+FFFD, as in every source. */
+const UTF8 = new TextDecoder('utf-8', { fatal: false });
 
 function messageOf(rule: ActiveRule, descriptor: FragmentReport | ProjectReport): string {
   let template = descriptor.message ?? (descriptor.messageId ? rule.messages[descriptor.messageId] : undefined) ?? rule.description;

@@ -182,14 +182,48 @@ export class Prefilter {
     return out;
   }
 
+  /** `mark` for UTF-8 bytes: keywords are ASCII, and bytes of other characters match nothing, as those characters do. */
+  markBytes(bytes: Uint8Array): Uint8Array {
+    const hit = this.start();
+    let remaining = this.gatedCount;
+    if (remaining > 0) {
+      const { classOf, delta, outputs, hasOutput } = this;
+      let s = 0;
+      for (let i = 0, n = bytes.length; i < n; i++) {
+        const c = bytes[i];
+        s = delta[s + (c < 128 ? classOf[c] : 0)];
+        if (hasOutput[s] === 1) {
+          for (const r of outputs[s]!) {
+            if (hit[r] === 0) {
+              hit[r] = 1;
+              remaining--;
+            }
+          }
+          if (remaining === 0) break;
+        }
+      }
+    }
+    return hit;
+  }
+
+  /** Whether `mark`/`markBytes` left any rule to run. */
+  static any(marks: Uint8Array): boolean {
+    return marks.includes(1);
+  }
+
+  private start(): Uint8Array {
+    const hit = this.marks;
+    hit.fill(0);
+    for (const r of this.alwaysRun) hit[r] = 1;
+    return hit;
+  }
+
   /**
    * One pass over `text`: a flag per rule (1 = run it). The array is reused by the next call, so
    * read it before scanning again; no allocation per fragment in the hot path.
    */
   mark(text: string): Uint8Array {
-    const hit = this.marks;
-    hit.fill(0);
-    for (const r of this.alwaysRun) hit[r] = 1;
+    const hit = this.start();
     let remaining = this.gatedCount;
     if (remaining > 0) {
       const { classOf, delta, outputs, hasOutput } = this;

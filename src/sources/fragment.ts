@@ -31,3 +31,11 @@ export interface Fragment {
    */
   addedLines?: ReadonlySet<number>;
 }
+
+/**
+ * A fragment still in bytes (UTF-8). The detector runs the keyword prefilter on the bytes and
+ * decodes only when a rule may match, and bytes move to a worker thread without being copied.
+ */
+export interface RawFragment extends Omit<Fragment, 'text'> {
+  bytes: Uint8Array;
+}

@@ -10,7 +10,7 @@
  */
 import type { CatFile } from './cat-file.js';
 import { decode } from './directory.js';
-import type { CommitInfo, Fragment } from './fragment.js';
+import type { CommitInfo, Fragment, RawFragment } from './fragment.js';
 import { GitError, runGit, splitNul, streamGit } from './git.js';
 import type { ScanStats } from './stats.js';
 
@@ -130,7 +130,7 @@ export interface ReadHistoryOptions {
 }
 
 /** Fragments for every blob the range introduced, with the commit that introduced it. */
-export async function* readHistory(catFile: CatFile, request: HistoryRequest, options: ReadHistoryOptions): AsyncGenerator<Fragment> {
+export async function* readHistory(catFile: CatFile, request: HistoryRequest, options: ReadHistoryOptions): AsyncGenerator<RawFragment> {
   const { stats } = options;
   const blobs = introducedBlobs(request, options.counts, stats, options.onCommit);
   for await (const [{ blob, path, commit }, content] of catFile.read(blobs, options.maxFileSize)) {
@@ -145,7 +145,8 @@ export async function* readHistory(catFile: CatFile, request: HistoryRequest, op
     }
     stats.filesScanned++;
     stats.bytesScanned += content.content.length;
-    yield { text: decode(content.content), path, startLine: 1, origin: 'history', commit, blob };
+    // Bytes: decoded (if at all) by the detector, on a worker thread for large histories.
+    yield { bytes: content.content, path, startLine: 1, origin: 'history', commit, blob };
   }
 }
 

@@ -75,8 +75,8 @@ export class DetectPool {
     else this.idle.push(worker);
   }
 
-  /** Runs one batch on the next free worker. */
-  async run(job: DistributiveOmit<WorkerJob, 'id'>): Promise<Extract<WorkerResult, { findings: unknown }>> {
+  /** Runs one batch on the next free worker; `transfer`: buffers that move to it (no longer usable here). */
+  async run(job: DistributiveOmit<WorkerJob, 'id'>, transfer: ArrayBuffer[] = []): Promise<Extract<WorkerResult, { findings: unknown }>> {
     const worker = await this.acquire();
     const id = this.nextId++;
     try {
@@ -89,7 +89,7 @@ export class DetectPool {
         };
         worker.on('message', onMessage);
         worker.once('error', reject);
-        worker.postMessage({ ...job, id } as WorkerJob);
+        worker.postMessage({ ...job, id } as WorkerJob, transfer);
       });
       if (result.error !== undefined) throw new Error(`detection worker: ${result.error}`);
       return result;

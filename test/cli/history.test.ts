@@ -270,4 +270,27 @@ describe('leakproof history', () => {
     expect(r.stderr).not.toMatch(/\r|…/);
     expect(report(r.stdout).stats.filesScanned).toBe(41);
   });
+
+  it('gives the same report with detection workers as without (a history of several batches, with non-ASCII text)', () => {
+    const dir = tempGitRepo({});
+    // ~3 MB over 12 commits: more than one batch, so workers start; keys in some blobs, é and 日本 in all.
+    for (let c = 0; c < 12; c++) {
+      const files: Record<string, string | null> = {};
+      for (let f = 0; f < 4; f++) {
+        const filler = `// é 日本 ${c}-${f} `.padEnd(60, 'x') + '\n';
+        files[`src/m${f}.js`] = filler.repeat(1000 + c * 37) + (f === c % 4 ? `const k = "${resendKey(200 + c)}"; // ${c}\n` : '');
+      }
+      commit(dir, `c${c}`, files, `2024-01-${String(c + 1).padStart(2, '0')}T00:00:00Z`);
+    }
+    const run = (jobs: string) => {
+      const r = history(dir, '--format', 'json', '--jobs', jobs);
+      const parsed = report(r.stdout) as unknown as { findings: unknown[]; stats: Record<string, unknown> };
+      return { code: r.code, findings: parsed.findings, stats: { ...parsed.stats, durationMs: 0 } };
+    };
+    const serial = run('1');
+    expect(serial.code).toBe(1);
+    expect(serial.findings).toHaveLength(12);
+    expect(run('2')).toEqual(serial);
+  });
 });
+

@@ -14,7 +14,7 @@ import { groupByFingerprint } from '../../findings/timeline.js';
 import { headBlobs, historyRepo, pushedCommits, readBlobs, readHistory, type HistoryCounts } from '../../sources/history.js';
 import { ScanStats } from '../../sources/stats.js';
 import { UsageError } from '../errors.js';
-import { checkOutputPath, type OutputOptions, parseMaxFileSize } from '../output.js';
+import { checkOutputPath, type OutputOptions, parseJobs, parseMaxFileSize } from '../output.js';
 import { finishReport, maxFileSizeOf } from './report.js';
 import { plural } from '../../reporters/format.js';
 
@@ -44,7 +44,7 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
       fragments: readHistory(catFile, { cwd, gitArgs, range, since: options.since }, { maxFileSize: size, stats, counts, onCommit: progress?.update }),
       settings,
       // Workers start only if the history holds more than one batch of text.
-      workers: { root: repo.top ?? cwd, cwd, configFile: options.config, jobs: defaultJobs() },
+      workers: { root: repo.top ?? cwd, cwd, configFile: options.config, jobs: parseJobs(options.jobs) ?? defaultJobs() },
     });
     progress?.clear();
     await markPresentAtHead(result.findings, { catFile, cwd, gitArgs, ruleSet: settings.ruleSet, maxFileSize: size });
