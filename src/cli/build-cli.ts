@@ -1,6 +1,6 @@
 /**
- * Build step: bundles the CLI into one CommonJS file (dist/cli/main.cjs) and writes V8's code
- * cache for it (see bin/leakproof.cjs). One file with no module resolution, loaded from a code
+ * Build step: bundles the CLI into one CommonJS file (dist/cli/main.cjs), and the detection worker
+ * (dist/workers/detect-worker.cjs), and writes V8's code cache for the CLI (see bin/leakproof.cjs). One file with no module resolution, loaded from a code
  * cache, is what keeps the pre-commit hook's start-up small. Dependencies that only some commands
  * need stay external and load on first use; the ones every run needs are bundled.
  */
@@ -15,19 +15,25 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const BUNDLED = new Set(['commander', 'picocolors', 'picomatch']);
 const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 
-await build({
-  entryPoints: [join(root, 'src/cli/main.ts')],
-  outfile: join(root, 'dist/cli/main.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: Object.keys(dependencies).filter((name) => !BUNDLED.has(name)),
-  // The sources locate dist/ files from import.meta.url; in CommonJS that is the bundle's own URL.
-  define: { 'import.meta.url': '__bundleUrl' },
-  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  logLevel: 'warning',
-});
+// The CLI, and the detection worker (one file starts in about half the time of the module tree).
+for (const [entry, outfile] of [
+  ['src/cli/main.ts', 'dist/cli/main.cjs'],
+  ['src/workers/detect-worker.ts', 'dist/workers/detect-worker.cjs'],
+]) {
+  await build({
+    entryPoints: [join(root, entry)],
+    outfile: join(root, outfile),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: Object.keys(dependencies).filter((name) => !BUNDLED.has(name)),
+    // The sources locate dist/ files from import.meta.url; in CommonJS that is the bundle's own URL.
+    define: { 'import.meta.url': '__bundleUrl' },
+    banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    logLevel: 'warning',
+  });
+}
 
 // The code cache: one scan of a small folder, so it holds what a scan compiles.
 const sample = mkdtempSync(join(tmpdir(), 'leakproof-cache-'));

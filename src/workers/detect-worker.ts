@@ -11,20 +11,24 @@ import { ScanStats } from '../sources/stats.js';
 import type { WorkerInit, WorkerJob, WorkerResult } from './protocol.js';
 
 const init = workerData as WorkerInit;
-const settings = await compileSettings(await loadConfig(init.root, init.configFile), init.cwd, { baseline: false });
-
-parentPort!.on('message', async (job: WorkerJob) => {
-  const stats = new ScanStats();
-  const findings: Finding[] = [];
-  try {
-    const fragments = job.kind === 'files' ? readFiles(job.root, job.files, job.maxFileSize, stats) : job.fragments;
-    for (const fragment of fragments) {
-      for (const finding of settings.ruleSet.detect(fragment, job.usePrefilter)) findings.push(finding);
-    }
-    const result: WorkerResult = { id: job.id, findings, filesScanned: stats.filesScanned, bytesScanned: stats.bytesScanned, skipped: stats.skipped };
-    parentPort!.postMessage(result);
-  } catch (error) {
-    parentPort!.postMessage({ id: job.id, error: (error as Error).message } satisfies WorkerResult);
-  }
-});
-parentPort!.postMessage({ ready: true });
+// No top-level await: the worker is also bundled as CommonJS. A failure here rejects unhandled,
+// which ends the worker with an 'error' event that the pool reports.
+void loadConfig(init.root, init.configFile)
+  .then((loaded) => compileSettings(loaded, init.cwd, { baseline: false }))
+  .then((settings) => {
+    parentPort!.on('message', (job: WorkerJob) => {
+      const stats = new ScanStats();
+      const findings: Finding[] = [];
+      try {
+        const fragments = job.kind === 'files' ? readFiles(job.root, job.files, job.maxFileSize, stats) : job.fragments;
+        for (const fragment of fragments) {
+          for (const finding of settings.ruleSet.detect(fragment, job.usePrefilter)) findings.push(finding);
+        }
+        const result: WorkerResult = { id: job.id, findings, filesScanned: stats.filesScanned, bytesScanned: stats.bytesScanned, skipped: stats.skipped };
+        parentPort!.postMessage(result);
+      } catch (error) {
+        parentPort!.postMessage({ id: job.id, error: (error as Error).message } satisfies WorkerResult);
+      }
+    });
+    parentPort!.postMessage({ ready: true });
+  });
