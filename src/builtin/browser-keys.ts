@@ -28,7 +28,10 @@ export const PUBLIC_ENV_PREFIXES: readonly PublicPrefix[] = [
  * the rest must be non-empty (a bare `'NEXT_PUBLIC_'` is code about the convention, not a variable).
  * Env names are short; the cap keeps a minified or generated 50 KB identifier from costing time.
  */
-export const PUBLIC_NAME = new RegExp(`(?<![A-Za-z0-9_])(${PUBLIC_ENV_PREFIXES.map((p) => p.prefix).join('|')})([A-Za-z0-9_]{1,100})(?![A-Za-z0-9_])`, 'g');
+const PREFIXES = PUBLIC_ENV_PREFIXES.map((p) => p.prefix).join('|');
+// The prefix first, then the check that it starts a name: a leading lookbehind would make V8 try every position.
+// (`\\1`, not the alternation: `_PUBLIC_` ends `NEXT_PUBLIC_` and must not count as a second start.)
+export const PUBLIC_NAME = new RegExp(`(${PREFIXES})(?<![A-Za-z0-9_]\\1)([A-Za-z0-9_]{1,100})(?![A-Za-z0-9_])`, 'g');
 
 export function publicPrefixOf(name: string): PublicPrefix | undefined {
   return PUBLIC_ENV_PREFIXES.find((p) => name.startsWith(p.prefix) && name.length > p.prefix.length);
@@ -255,9 +258,13 @@ export interface KeyMatch {
 
 const KEY_SCANNERS = SERVER_ONLY_PROVIDERS.filter((p) => p.key).map((p) => ({
   provider: p,
-  // Whole tokens only: `re_…` inside `pre_…` is not a Resend key.
-  regex: new RegExp(`(?<![A-Za-z0-9_.-])(?:${p.key!.source})(?![A-Za-z0-9_-])`, 'g'),
+  // Starts with the key's literal prefix, which V8 scans for fast; the start of the token is
+  // checked in findServerKeys (a leading lookbehind would make the engine try every position).
+  regex: new RegExp(`(?:${p.key!.source})(?![A-Za-z0-9_-])`, 'g'),
 }));
+
+/** Whole tokens only: `re_…` inside `pre_…` is not a Resend key. */
+const TOKEN_CHAR = /[A-Za-z0-9_.-]/;
 
 /** Lowercase literals one of which every server key contains. */
 export const SERVER_KEY_KEYWORDS: readonly string[] = SERVER_ONLY_PROVIDERS.flatMap((p) => p.keywords ?? []);
@@ -271,7 +278,13 @@ function isServerKey(provider: ServerOnlyProvider, key: string): boolean {
 export function findServerKeys(text: string): KeyMatch[] {
   const found: KeyMatch[] = [];
   for (const { provider, regex } of KEY_SCANNERS) {
-    for (const m of text.matchAll(regex)) {
+    regex.lastIndex = 0;
+    for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
+      if (m.index > 0 && TOKEN_CHAR.test(text[m.index - 1])) {
+        // Inside a longer token: try again from the next character, as a lookbehind would.
+        regex.lastIndex = m.index + 1;
+        continue;
+      }
       if (isServerKey(provider, m[0])) found.push({ provider, start: m.index, end: m.index + m[0].length });
     }
   }

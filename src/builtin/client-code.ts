@@ -101,8 +101,9 @@ export function clientFileConvention(fragment: Pick<Fragment, 'path' | 'text' | 
 }
 
 // Names are capped at 100 characters, like env names in public-env.ts.
-const ENV_REFERENCE = /(?<![\w$.])(process\.env|import\.meta\.env)(?:\.([A-Za-z_$][\w$]{0,99})(?![\w$])|\[\s*(["'`])([A-Za-z_$][\w$]{0,99})\3\s*\])/g;
-const ENV_DESTRUCTURING = /\{([^{}]{1,2000})\}\s*=\s*(process\.env|import\.meta\.env)(?![\w$])/g;
+// Each regex starts with a literal (V8 then skips ahead fast) and looks back only where it matched.
+const ENV_REFERENCE = /(process\.env|import\.meta\.env)(?<![\w$.]\1)(?:\.([A-Za-z_$][\w$]{0,99})(?![\w$])|\[\s*(["'`])([A-Za-z_$][\w$]{0,99})\3\s*\])/g;
+const ENV_DESTRUCTURING = /(process\.env|import\.meta\.env)(?<=\{([^{}]{1,2000})\}\s*=\s*\1)(?![\w$])/dg;
 
 interface EnvReference {
   name: string;
@@ -120,12 +121,12 @@ function envReferences(text: string): EnvReference[] {
     refs.push({ name, start, end: start + name.length, form: m[1] as EnvReference['form'] });
   }
   for (const m of text.matchAll(ENV_DESTRUCTURING)) {
-    let offset = m.index + 1;
-    for (const part of m[1].split(',')) {
+    let offset = m.indices![2][0];
+    for (const part of m[2].split(',')) {
       const id = /^\s*([A-Za-z_$][\w$]{0,99})(?![\w$])/.exec(part);
       if (id) {
         const start = offset + id[0].length - id[1].length;
-        refs.push({ name: id[1], start, end: start + id[1].length, form: m[2] as EnvReference['form'] });
+        refs.push({ name: id[1], start, end: start + id[1].length, form: m[1] as EnvReference['form'] });
       }
       offset += part.length + 1;
     }
