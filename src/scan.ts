@@ -104,8 +104,10 @@ export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
   return { root, findings, dropped, stats, durationMs: performance.now() - started, ruleSet: settings.ruleSet, settings, files: fileSet.files };
 }
 
-/** Batches of about this many files go to a thread at a time: small enough to balance the cores. */
-const BATCH_FILES = 64;
+/** Batches of this many files go to a worker at a time. */
+const BATCH_FILES = 32;
+/** How long this thread detects before it handles the workers' messages. */
+const YIELD_MS = 5;
 
 /**
  * The same scan with detection spread over threads: this thread and `jobs - 1` workers take
@@ -129,8 +131,9 @@ async function scanInParallel(input: {
   const filters = buildFilters(settings.allowFilter.filter, [], settings.baseline?.filter.filter);
   const dropped: Dropped[] = [];
   const findings: Finding[] = [];
-  const batches: string[][] = [];
-  for (let i = 0; i < input.fileSet.files.length; i += BATCH_FILES) batches.push(input.fileSet.files.slice(i, i + BATCH_FILES));
+  // One queue of files: workers take batches, this thread takes one file at a time, so both
+  // finish within a file of each other however unevenly file sizes fall.
+  const { files } = input.fileSet;
   let next = 0;
   const collect = (result: { findings: Finding[]; filesScanned: number; bytesScanned: number; skipped: ScanStats['skipped'] }): void => {
     stats.filesScanned += result.filesScanned;
@@ -139,24 +142,31 @@ async function scanInParallel(input: {
     for (const finding of applyFilters(result.findings, filters, dropped)) findings.push(finding);
   };
   const onThisThread = async (): Promise<void> => {
-    while (next < batches.length) {
-      const batchStats = new ScanStats();
-      const raw: Finding[] = [];
-      for (const fragment of readFiles(input.root, batches[next++], input.maxFileSize, batchStats)) {
+    const ownStats = new ScanStats();
+    const raw: Finding[] = [];
+    let since = performance.now();
+    while (next < files.length) {
+      for (const fragment of readFiles(input.root, [files[next++]], input.maxFileSize, ownStats)) {
         for (const finding of settings.ruleSet.detect(fragment, input.usePrefilter)) raw.push(finding);
       }
-      collect({ findings: raw, filesScanned: batchStats.filesScanned, bytesScanned: batchStats.bytesScanned, skipped: batchStats.skipped });
-      // Let the workers' messages in between batches.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Every few milliseconds, let the workers' messages in: a worker's next batch waits for it.
+      if (performance.now() - since > YIELD_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        since = performance.now();
+      }
     }
+    collect({ findings: raw, filesScanned: ownStats.filesScanned, bytesScanned: ownStats.bytesScanned, skipped: ownStats.skipped });
   };
   const starting = DetectPool.start(input.jobs - 1, { root: input.root, cwd: input.cwd, configFile: input.configFile });
   const onWorkers = async (): Promise<void> => {
     const pool = await starting;
+    // Two loops per worker, as the pool keeps two batches per worker in flight.
     await Promise.all(
-      Array.from({ length: pool.size }, async () => {
-        while (next < batches.length) {
-          collect(await pool.run({ kind: 'files', root: input.root, files: batches[next++], maxFileSize: input.maxFileSize, usePrefilter: input.usePrefilter }));
+      Array.from({ length: pool.size * 2 }, async () => {
+        while (next < files.length) {
+          const batch = files.slice(next, next + BATCH_FILES);
+          next += batch.length;
+          collect(await pool.run({ kind: 'files', root: input.root, files: batch, maxFileSize: input.maxFileSize, usePrefilter: input.usePrefilter }));
         }
       }),
     );

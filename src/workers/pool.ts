@@ -55,7 +55,8 @@ export class DetectPool {
           worker.once('error', onError);
           worker.once('message', () => {
             worker.off('error', onError);
-            pool.idle.push(worker);
+            // Two slots per worker: its next batch is already there when it finishes one.
+            pool.idle.push(worker, worker);
             resolve();
           });
         });
