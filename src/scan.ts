@@ -194,15 +194,22 @@ async function detectOnWorkers(
   keep: (raw: Finding[], fragment: Fragment | RawFragment) => void,
 ): Promise<void> {
   let pool: Promise<DetectPool> | undefined;
+  let ready: DetectPool | undefined;
+  const detectHere = (batch: (Fragment | RawFragment)[]): void => {
+    for (const fragment of batch) keep(ruleSet.detect(fragment, usePrefilter), fragment);
+  };
   try {
     await streamBatches(fragments, async (batch, last) => {
       if (pool === undefined && last) {
         // The whole input fit in one batch: not worth starting workers.
-        for (const fragment of batch) keep(ruleSet.detect(fragment, usePrefilter), fragment);
+        detectHere(batch);
         return;
       }
-      pool ??= DetectPool.start(workers.jobs, workers);
-      await sendBatch(await pool, batch, usePrefilter, keep);
+      // This thread is one of the `jobs`: it detects a batch itself while the workers start, and
+      // whenever they already have all the batches they can hold.
+      pool ??= DetectPool.start(workers.jobs - 1, workers).then((started) => (ready = started));
+      if (ready === undefined || !ready.hasFreeSlot()) detectHere(batch);
+      else await sendBatch(ready, batch, usePrefilter, keep);
     });
   } finally {
     if (pool) await (await pool).close();

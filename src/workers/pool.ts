@@ -65,6 +65,11 @@ export class DetectPool {
     return pool;
   }
 
+  /** Whether a batch sent now would start without waiting. */
+  hasFreeSlot(): boolean {
+    return this.idle.length > 0;
+  }
+
   private acquire(): Promise<Worker> {
     const worker = this.idle.pop();
     if (worker) return Promise.resolve(worker);
