@@ -182,7 +182,11 @@ export class Prefilter {
     return out;
   }
 
-  /** `mark` for UTF-8 bytes: keywords are ASCII, and bytes of other characters match nothing, as those characters do. */
+  /**
+   * One pass over UTF-8 bytes: a flag per rule (1 = run it). Keywords are ASCII, and the bytes of
+   * other characters match no keyword, as those characters would not. The array is reused by the
+   * next call, so read it before scanning again; no allocation per fragment in the hot path.
+   */
   markBytes(bytes: Uint8Array): Uint8Array {
     const hit = this.start();
     let remaining = this.gatedCount;
@@ -206,7 +210,7 @@ export class Prefilter {
     return hit;
   }
 
-  /** Whether `mark`/`markBytes` left any rule to run. */
+  /** Whether `markBytes` left any rule to run. */
   static any(marks: Uint8Array): boolean {
     return marks.includes(1);
   }
@@ -219,29 +223,10 @@ export class Prefilter {
   }
 
   /**
-   * One pass over `text`: a flag per rule (1 = run it). The array is reused by the next call, so
-   * read it before scanning again; no allocation per fragment in the hot path.
+   * `markBytes` for text (change scans, tests): the text's UTF-8 bytes. Large inputs (directories,
+   * history) come as bytes already, so the hot loop exists once, over bytes.
    */
   mark(text: string): Uint8Array {
-    const hit = this.start();
-    let remaining = this.gatedCount;
-    if (remaining > 0) {
-      const { classOf, delta, outputs, hasOutput } = this;
-      let s = 0;
-      for (let i = 0, n = text.length; i < n; i++) {
-        const c = text.charCodeAt(i);
-        s = delta[s + (c < 128 ? classOf[c] : 0)];
-        if (hasOutput[s] === 1) {
-          for (const r of outputs[s]!) {
-            if (hit[r] === 0) {
-              hit[r] = 1;
-              remaining--;
-            }
-          }
-          if (remaining === 0) break;
-        }
-      }
-    }
-    return hit;
+    return this.markBytes(Buffer.from(text, 'utf8'));
   }
 }
