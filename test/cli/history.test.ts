@@ -277,7 +277,8 @@ describe('leakproof history', () => {
     for (let c = 0; c < 12; c++) {
       const files: Record<string, string | null> = {};
       for (let f = 0; f < 4; f++) {
-        const filler = `// é 日本 ${c}-${f} `.padEnd(60, 'x') + '\n';
+        // Lines with rule keywords, so detection takes long enough for the worker to take batches.
+        const filler = `const token = getToken(); // é 日本 ${c}-${f} `.padEnd(60, 'x') + '\n';
         files[`src/m${f}.js`] = filler.repeat(1000 + c * 37) + (f === c % 4 ? `const k = "${resendKey(200 + c)}"; // ${c}\n` : '');
       }
       commit(dir, `c${c}`, files, `2024-01-${String(c + 1).padStart(2, '0')}T00:00:00Z`);
