@@ -1,7 +1,8 @@
 /**
  * Build step: bundles the CLI into one CommonJS file (dist/cli/main.cjs), and the detection worker
- * (dist/workers/detect-worker.cjs), and writes V8's code cache for the CLI (see bin/leakproof.cjs). One file with no module resolution, loaded from a code
- * cache, is what keeps the pre-commit hook's start-up small. Dependencies that only some commands
+ * (dist/workers/detect-worker.cjs), and writes V8's code cache for the CLI (see bin/leakproof.cjs).
+ * One file with no module resolution, loaded from a code cache, is what keeps the pre-commit
+ * hook's start-up small. Dependencies that only some commands
  * need stay external and load on first use; the ones every run needs are bundled.
  */
 import { spawnSync } from 'node:child_process';

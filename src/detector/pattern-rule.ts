@@ -7,7 +7,6 @@ import type { CodeRule, Severity, Specificity } from '../plugins/api.js';
 import { shannonEntropy } from './entropy.js';
 import { isPlaceholder, SECRET_CHECKS, type SecretCheck } from './secret-checks.js';
 
-
 /** An example text, scanned as `example.txt` unless it names its own path. */
 export type RuleExample = string | { path: string; text: string };
 

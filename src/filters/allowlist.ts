@@ -2,7 +2,6 @@ import picomatch from 'picomatch';
 import type { Finding } from '../findings/finding.js';
 import type { Verdict } from './verdict.js';
 
-
 /** The config's allow-list, compiled. */
 export interface AllowList {
   /** picomatch globs relative to the scan root. */

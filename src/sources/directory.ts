@@ -112,8 +112,8 @@ export function decode(buffer: Buffer): string {
 const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
 
 /**
- * Reads each file into a fragment (as bytes: the detector decodes what it needs), skipping (and counting) binaries, oversized and unreadable
- * files. Synchronous on purpose: files come from the page cache, and a promise per file costs more
+ * Reads each file into a fragment (as bytes: the detector decodes what it needs), skipping (and
+ * counting) binaries, oversized and unreadable files. Synchronous on purpose: files come from the page cache, and a promise per file costs more
  * than the read. Four system calls per file (open, fstat, read, close): on a 17k-file tree each
  * one saved is ~70 ms.
  */

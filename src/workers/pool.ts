@@ -13,22 +13,22 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 // Resolves from dist/workers/ and from the bundled CLI in dist/cli/ alike. The bundled worker (one
 // CommonJS file) starts in about half the time of the compiled module tree, when the build made it.
-const WORKER_FILE = ['../workers/detect-worker.cjs', '../workers/detect-worker.js'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(p)) ?? '';
+// Undefined when neither exists: tests that run the TypeScript sources scan on this thread.
+const WORKER_FILE = ['../workers/detect-worker.cjs', '../workers/detect-worker.js'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(p));
 /** Below this many files a scan is over before workers would be ready. */
 export const PARALLEL_MIN_FILES = 300;
 
-/** How many workers a scan of `fileCount` files should use (1 = none: scan on the main thread). */
+/** How many detection threads, this one included, a scan of `fileCount` files should use (1 = no workers). */
 export function jobsFor(fileCount: number, requested?: number): number {
-  // The compiled worker exists only in the build (tests running TypeScript sources scan inline).
-  if (!existsSync(WORKER_FILE)) return 1;
+  if (WORKER_FILE === undefined) return 1;
   if (requested !== undefined) return Math.max(1, Math.floor(requested));
   if (fileCount < PARALLEL_MIN_FILES) return 1;
   return defaultJobs();
 }
 
-/** One worker per core (at most 8), or 1 when the compiled worker is not there (TypeScript sources). */
+/** One thread per core (at most 8), or 1 when there is no built worker. */
 export function defaultJobs(): number {
-  if (!existsSync(WORKER_FILE)) return 1;
+  if (WORKER_FILE === undefined) return 1;
   return Math.max(1, Math.min(lazyOs().availableParallelism(), 8));
 }
 
@@ -45,10 +45,12 @@ export class DetectPool {
   }
 
   static async start(size: number, init: WorkerInit): Promise<DetectPool> {
+    const file = WORKER_FILE;
+    if (file === undefined) throw new Error('detection workers need the built worker (npm run build)');
     const pool = new DetectPool();
     await Promise.all(
       Array.from({ length: size }, () => {
-        const worker = new (lazyWorkerThreads().Worker)(WORKER_FILE, { workerData: init });
+        const worker = new (lazyWorkerThreads().Worker)(file, { workerData: init });
         pool.workers.push(worker);
         return new Promise<void>((resolve, reject) => {
           const onError = (error: Error) => reject(error);
