@@ -20,8 +20,15 @@ try {
 } catch {
   // no cache (a development build): compile as usual
 }
+let source;
+try {
+  source = readFileSync(bundle, 'utf8');
+} catch {
+  process.stderr.write(`leakproof: ${bundle} is missing: run \`npm run build\` in ${join(__dirname, '..')}\n`);
+  process.exit(2);
+}
 globalThis[Symbol.for('leakproof.importModule')] = (url) => import(url);
-const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
 const bundleModule = { exports: {}, filename: bundle };
 script.runInThisContext()(bundleModule.exports, Module.createRequire(bundle), bundleModule, bundle, join(bundle, '..'));
 // The build runs one scan with this set, so the cache holds what a scan compiles.
