@@ -1,11 +1,13 @@
 /**
  * Build step: validates `rules/*.yaml` and writes them to `dist/rules.json`, so the CLI loads the
- * rule catalogue without a YAML parser or schema validation at start-up.
+ * rule catalogue without a YAML parser or schema validation at start-up; assembles the prefilter's
+ * WebAssembly loop (`dist/prefilter.wasm`) and precomputes its tables (`dist/prefilter.bin`).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import wabt from 'wabt';
 import { encodeTables } from '../detector/prefilter.js';
 import { ConfigError } from './errors.js';
 import { BUILTIN_RULES_DIR, loadRuleDir } from './rules.js';
@@ -18,6 +20,11 @@ try {
   const portable = defs.map((d) => ({ ...d, source: `rules/${basename(d.source ?? '')}`, examples: undefined }));
   writeFileSync(out, JSON.stringify(portable));
   console.log(`leakproof: compiled ${defs.length} rules into dist/rules.json`);
+  const watFile = fileURLToPath(new URL('../../src/detector/prefilter.wat', import.meta.url));
+  const wat = (await wabt()).parseWat(watFile, readFileSync(watFile, 'utf8'));
+  wat.validate();
+  writeFileSync(fileURLToPath(new URL('../prefilter.wasm', import.meta.url)), wat.toBinary({}).buffer);
+  wat.destroy();
   // The keyword automaton of the default rule set, so the CLI need not build it at every start.
   const { compileSettings, loadConfig } = await import('./load.js');
   const empty = mkdtempSync(join(tmpdir(), 'leakproof-build-'));

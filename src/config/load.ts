@@ -130,7 +130,7 @@ export async function compileSettings(loaded: LoadedConfig, cwd: string, options
     if (data) baseline = { file, filter: new BaselineFilter(data) };
   }
   return {
-    ruleSet: new RuleSet(selected, { cwd, severity, prefilter: precomputedPrefilter() }),
+    ruleSet: new RuleSet(selected, { cwd, severity, prefilter: precomputedPrefilter(), prefilterKernel: prefilterKernel() }),
     allowFilter: new AllowListFilter(allowList),
     baseline,
     maxFileSize,
@@ -138,6 +138,16 @@ export async function compileSettings(loaded: LoadedConfig, cwd: string, options
 }
 
 const PRECOMPUTED_PREFILTER = fileURLToPath(new URL('../prefilter.bin', import.meta.url));
+const PREFILTER_KERNEL = fileURLToPath(new URL('../prefilter.wasm', import.meta.url));
+
+/** The prefilter's loop in WebAssembly (`dist/prefilter.wasm`); without it (running from src/) the JS loop runs. */
+function prefilterKernel(): Uint8Array | undefined {
+  try {
+    return readFileSync(PREFILTER_KERNEL);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The prefilter the build computed for the default rule set (`dist/prefilter.bin`). The rule

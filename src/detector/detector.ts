@@ -33,6 +33,8 @@ export interface RuleSetOptions {
   options?: Record<string, Record<string, unknown>>;
   /** A prefilter built ahead of time; used only if it was built for exactly these keywords. */
   prefilter?: PrefilterTables;
+  /** The bytes of dist/prefilter.wasm, the prefilter's loop in WebAssembly (without: in JS). */
+  prefilterKernel?: Uint8Array;
 }
 
 export class RuleSet {
@@ -60,7 +62,7 @@ export class RuleSet {
     }
     this.rules = active;
     this.fragmentRules = active.filter((r) => r.handlers.fragment);
-    this.prefilter = new Prefilter(this.keywordsByRule(), settings.prefilter);
+    this.prefilter = new Prefilter(this.keywordsByRule(), settings.prefilter, settings.prefilterKernel);
   }
 
   get size(): number {

@@ -1,4 +1,5 @@
 /** The keyword prefilter must pick exactly the rules whose keywords occur (case-insensitively). */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { builtinRuleDefs } from '../../src/config/rules.js';
 import { decodeTables, encodeTables, Prefilter } from '../../src/detector/prefilter.js';
@@ -39,6 +40,26 @@ describe('Prefilter', () => {
       const text = `${keywords[seed % keywords.length][0]} ${expandExample('{{alnum 40}}', seed)} ${keywords[(seed * 7) % keywords.length][0].toUpperCase()}`;
       expect(loaded.candidates(text)).toEqual(built.candidates(text));
       expect(stale.candidates(text)).toEqual(naive([['abc'], ['zz']], text));
+    }
+  });
+
+  it('the WebAssembly loop (dist/prefilter.wasm) picks what the JS loop and a naive search pick, across its 64 KB chunks', async () => {
+    const keywords = (await builtinRuleDefs()).map((d) => d.keywords);
+    const kernel = readFileSync(new URL('../../dist/prefilter.wasm', import.meta.url));
+    const inJs = new Prefilter(keywords);
+    const inWasm = new Prefilter(keywords, undefined, kernel);
+    const all = [...new Set(keywords.flat())];
+    for (let seed = 0; seed < 60; seed++) {
+      // 0.5–200 KB of noise with a few keywords, one of them straddling the first chunk boundary.
+      const size = 512 + ((seed * 7919) % 200_000);
+      const noise = expandExample(`{{alnum ${size}}}`, seed).replace(/(.{97})/g, '$1\n');
+      const k = all[(seed * 13) % all.length];
+      const cut = 65_536 - Math.floor(k.length / 2);
+      let text = noise.length > cut ? noise.slice(0, cut) + k.toUpperCase() + noise.slice(cut) : noise + k;
+      text += ` ${all[(seed * 29) % all.length]} é`;
+      const expected = naive(keywords, text);
+      expect(inWasm.candidates(text), `seed ${seed}`).toEqual(expected);
+      expect(inJs.candidates(text), `seed ${seed}`).toEqual(expected);
     }
   });
 
