@@ -92,10 +92,42 @@ for (const def of defs) {
         Array.from({ length: 2_000 }, () => `${keyword}=`).join(' '),
       ];
       for (const text of inputs) {
-        const started = performance.now();
-        rule.detect(fragment(text), false);
-        expect(performance.now() - started, `${def.id} on ${text.slice(0, 20)}…`).toBeLessThan(1_000);
+        for (const usePrefilter of [false, true]) {
+          const started = performance.now();
+          rule.detect(fragment(text), usePrefilter);
+          expect(performance.now() - started, `${def.id} on ${text.slice(0, 20)}… (prefilter ${usePrefilter})`).toBeLessThan(1_000);
+        }
       }
     });
   });
 }
+
+describe('anchored rules (regex tried only where the keyword pass found one of its prefixes)', () => {
+  // Every positive example of every rule in one file, between characters of 1 to 4 UTF-8 bytes,
+  // so that byte offsets and text offsets differ more and more along the file.
+  const positives = defs.flatMap((d) => (d.examples?.positive ?? []).filter((e): e is string => typeof e === 'string').map((e) => expandExample(e)));
+  const separators = [' é ', '\n— ', ' 中文 ', '\n😀 ', '\n'];
+  const text = positives.map((p, i) => `${p}${separators[i % separators.length]}`).join('');
+  const findings = (input: Fragment | { bytes: Uint8Array; path: string; startLine: number; origin: 'directory' }, usePrefilter: boolean) =>
+    ruleSet.detect(input, usePrefilter).map((f) => `${f.ruleId}@${f.line}:${f.column}-${f.endLine}:${f.endColumn}`).sort();
+  const bytes = (...parts: (string | number[])[]) => ({ bytes: Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p)))), path: 'all.txt', startLine: 1, origin: 'directory' as const });
+
+  it('most rules have prefixes, the generic rule among them', () => {
+    const anchored = [...all.values()].filter((r) => r.meta.anchors?.length);
+    expect(anchored.length).toBeGreaterThan(90);
+    expect(all.get('generic-secret-assignment')!.meta.anchors).toContain('secret');
+  });
+
+  it('find what a search of the whole text finds, in text, in UTF-8 bytes, after a byte-order mark and around invalid UTF-8', () => {
+    const expected = findings(fragment(text), false);
+    expect(expected.length).toBeGreaterThan(positives.length * 0.9);
+    expect(findings(fragment(text), true)).toEqual(expected);
+    expect(findings(bytes(text), true)).toEqual(expected);
+    // The decoder drops a leading byte-order mark: offsets shift by its three bytes.
+    expect(findings(bytes([0xef, 0xbb, 0xbf], text), true)).toEqual(expected);
+    // A truncated sequence decodes to U+FFFD: offsets no longer map, so the rules search the whole text.
+    const broken = bytes([0xe2, 0x82], ' ', text);
+    expect(findings(broken, true)).toEqual(findings(broken, false));
+    expect(findings(broken, true)).toHaveLength(expected.length);
+  });
+});

@@ -3,7 +3,7 @@
  * The prefilter picks the rules whose keywords occur in the fragment, their handlers run on the
  * whole fragment (no per-line work), and line/column are computed only for what they report.
  */
-import { SPECIFICITY_RANK, type CodeRule, type FragmentReport, type ProjectReport, type Project, type RuleHandlers, type Severity, type Specificity } from '../plugins/api.js';
+import { SPECIFICITY_RANK, type CodeRule, type FragmentReport, type FragmentRuleContext, type ProjectReport, type Project, type RuleHandlers, type Severity, type Specificity } from '../plugins/api.js';
 import type { Fragment, RawFragment } from '../sources/fragment.js';
 import { fingerprintOf, type Finding } from '../findings/finding.js';
 import { Prefilter, type PrefilterTables } from './prefilter.js';
@@ -17,6 +17,8 @@ export interface ActiveRule {
   provider: string;
   severity: Severity;
   keywords: readonly string[];
+  /** Literals every match starts with (see `RuleMeta.anchors`). */
+  anchors?: readonly string[];
   specificity: Specificity;
   remediation?: string;
   /** Declarative rules only: the variable `leakproof fix` moves the secret into, and the `--verify` request. */
@@ -52,6 +54,7 @@ export class RuleSet {
         provider: rule.meta.provider ?? id.split(/[-/]/)[0],
         severity: settings.severity?.[id] ?? rule.meta.severity ?? 'high',
         keywords: rule.meta.keywords ?? [],
+        anchors: rule.meta.anchors?.length ? rule.meta.anchors : undefined,
         specificity: rule.meta.specificity ?? 'provider',
         remediation: rule.meta.remediation,
         env: (rule as PatternRule).env,
@@ -62,7 +65,7 @@ export class RuleSet {
     }
     this.rules = active;
     this.fragmentRules = active.filter((r) => r.handlers.fragment);
-    this.prefilter = new Prefilter(this.keywordsByRule(), settings.prefilter, settings.prefilterKernel);
+    this.prefilter = new Prefilter(this.keywordsByRule(), { anchorsByRule: this.anchorsByRule(), tables: settings.prefilter, kernel: settings.prefilterKernel });
   }
 
   get size(): number {
@@ -73,9 +76,13 @@ export class RuleSet {
     return this.fragmentRules.map((r) => r.keywords);
   }
 
+  private anchorsByRule(): (readonly string[] | undefined)[] {
+    return this.fragmentRules.map((r) => r.anchors);
+  }
+
   /** The prefilter as data, for the build to precompute (see `PrefilterTables`). */
   prefilterTables(): PrefilterTables {
-    return this.prefilter.toTables(this.keywordsByRule());
+    return this.prefilter.toTables(this.keywordsByRule(), this.anchorsByRule());
   }
 
   get projectRules(): readonly ActiveRule[] {
@@ -135,11 +142,12 @@ export class RuleSet {
         },
       });
     };
-    const context = { id: '', options: {}, cwd: '', report };
+    const context: FragmentRuleContext = { id: '', options: {}, cwd: '', report, starts: undefined };
     for (let i = 0; i < this.fragmentRules.length; i++) {
       if (marks !== undefined && marks[i] === 0) continue;
       rule = this.fragmentRules[i];
       context.id = rule.id;
+      context.starts = marks !== undefined ? this.prefilter.startsOf(i, fragment.text) : undefined;
       rule.handlers.fragment!(fragment, context);
     }
     return dropGenericOverlaps(found);

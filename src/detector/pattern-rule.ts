@@ -5,6 +5,7 @@
 import picomatch from 'picomatch';
 import type { CodeRule, Severity, Specificity } from '../plugins/api.js';
 import { shannonEntropy } from './entropy.js';
+import { regexPrefixes } from './regex-prefixes.js';
 import { isPlaceholder, SECRET_CHECKS, type SecretCheck } from './secret-checks.js';
 
 /** An example text, scanned as `example.txt` unless it names its own path. */
@@ -53,6 +54,11 @@ export interface PatternRuleDef {
   examples?: RuleExamples;
   /** Where the rule was loaded from, for error messages. */
   source?: string;
+  /**
+   * Not a rule-file field: the regex's literal prefixes (`regexPrefixes`, [] for none), which the
+   * build stores in dist/rules.json so the CLI need not derive them at start-up.
+   */
+  prefixes?: string[];
 }
 
 /** One kind of provider answer: a status (or several) and, optionally, a word the body must hold. */
@@ -83,6 +89,11 @@ export interface PatternRule extends CodeRule {
 
 export class RuleDefinitionError extends Error {}
 
+/** Where a global search goes on after an empty match at `index` (the spec's AdvanceStringIndex). */
+function advance(text: string, index: number, unicode: boolean): number {
+  return unicode && (text.codePointAt(index) ?? 0) > 0xffff ? index + 2 : index + 1;
+}
+
 function compileRegex(source: string, flags: string, where: string): RegExp {
   try {
     return new RegExp(source, flags);
@@ -101,6 +112,8 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
   const extraFlags = (def.flags ?? '').replace(/[gd]/g, '');
   const compileRegexes = () => ({
     regex: compileRegex(def.regex, `gd${extraFlags}`, `${where}: field regex`),
+    // The same regex tried at one offset: where the keyword pass found one of its prefixes.
+    sticky: compileRegex(def.regex, `yd${extraFlags}`, `${where}: field regex`),
     precededBy: def.context ? { regex: compileRegex(def.context.pattern, (def.context.flags ?? '').replace(/[gdy]/g, ''), `${where}: field context.pattern`), before: def.context.before } : undefined,
     allowRegexes: (def.allow?.regexes ?? []).map((r, i) => compileRegex(r, '', `${where}: field allow.regexes[${i}]`)),
   });
@@ -112,6 +125,7 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
     return check;
   });
   const stopwords = (def.allow?.stopwords ?? []).map((s) => s.toLowerCase());
+  const anchors = def.prefixes ?? regexPrefixes(def.regex, extraFlags) ?? [];
   // The path matcher is built on the rule's first fragment: compiling every rule at start-up stays cheap.
   const allowPaths = def.allow?.paths?.length ? def.allow.paths : undefined;
   let allowPathMatcher: ((path: string) => boolean) | undefined;
@@ -123,6 +137,7 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
       provider: def.provider,
       severity: def.severity,
       keywords: def.keywords.map((k) => k.toLowerCase()),
+      anchors: anchors.length > 0 ? anchors : undefined,
       specificity: def.specificity ?? 'provider',
       remediation: def.remediation,
     },
@@ -131,8 +146,9 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
     create: () => ({
       fragment(fragment, context) {
         if (allowPath?.(fragment.path)) return;
-        const { regex, precededBy, allowRegexes } = (regexes ??= compileRegexes());
-        for (const match of fragment.text.matchAll(regex)) {
+        const { regex, sticky, precededBy, allowRegexes } = (regexes ??= compileRegexes());
+        const text = fragment.text;
+        const consider = (match: RegExpExecArray): void => {
           const indices = match.indices!;
           let secretRange: [number, number] | undefined;
           for (const group of groups) {
@@ -148,25 +164,46 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
           }
           if (def.secretFrom !== undefined) {
             const from = typeof def.secretFrom === 'number' ? indices[def.secretFrom] : indices.groups?.[def.secretFrom];
-            if (!from) continue;
+            if (!from) return;
             secretRange[0] = from[0];
           }
-          const secret = fragment.text.slice(secretRange[0], secretRange[1]);
-          if (secret.length === 0) continue;
+          const secret = text.slice(secretRange[0], secretRange[1]);
+          if (secret.length === 0) return;
           // Where the match begins, counting a secret that starts in a lookbehind (`secretFrom`).
           const start = Math.min(indices[0][0], secretRange[0]);
           if (precededBy) {
-            const window = fragment.text.slice(Math.max(0, start - precededBy.before), start);
-            if (!precededBy.regex.test(window.slice(window.lastIndexOf('\n') + 1))) continue;
+            const window = text.slice(Math.max(0, start - precededBy.before), start);
+            if (!precededBy.regex.test(window.slice(window.lastIndexOf('\n') + 1))) return;
           }
-          if (isPlaceholder(secret)) continue;
-          if (def.entropy !== undefined && shannonEntropy(secret) < def.entropy) continue;
+          if (isPlaceholder(secret)) return;
+          if (def.entropy !== undefined && shannonEntropy(secret) < def.entropy) return;
           const lower = secret.toLowerCase();
-          if (stopwords.some((w) => lower.includes(w))) continue;
-          if (allowRegexes.some((r) => r.test(secret))) continue;
-          const input = { secret, groups: { ...match.groups }, before: fragment.text.slice(Math.max(0, start - 100), start), path: fragment.path };
-          if (!checks.every((check) => check(input))) continue;
+          if (stopwords.some((w) => lower.includes(w))) return;
+          if (allowRegexes.some((r) => r.test(secret))) return;
+          const input = { secret, groups: { ...match.groups }, before: text.slice(Math.max(0, start - 100), start), path: fragment.path };
+          if (!checks.every((check) => check(input))) return;
           context.report({ range: [start, indices[0][1]], secretRange });
+        };
+        const starts = context.starts;
+        if (starts === undefined) {
+          // The whole text, as String.prototype.matchAll would (an empty match moves on by one).
+          regex.lastIndex = 0;
+          for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+            if (match[0].length === 0) regex.lastIndex = advance(text, match.index, regex.unicode);
+            consider(match);
+          }
+          return;
+        }
+        // Every match starts at a prefix: trying each start in order, from the end of the last
+        // match, finds the same matches as the search above.
+        let next = 0;
+        for (let k = 0; k < starts.length; k++) {
+          const at = starts[k];
+          if (at < next) continue;
+          sticky.lastIndex = at;
+          const match = sticky.exec(text);
+          next = match === null ? at + 1 : at + Math.max(1, match[0].length);
+          if (match !== null) consider(match);
         }
       },
     }),

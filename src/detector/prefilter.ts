@@ -4,6 +4,9 @@
  * the hot loop is one table lookup per character, with ASCII case folding done by the table.
  * States are numbered so that those where a keyword ends come last: the loop tests one bound.
  * The loop runs in WebAssembly (prefilter.wat) when the build's kernel is given, in JS otherwise.
+ *
+ * The same pass records where each rule's anchors start (`RuleMeta.anchors`: literals one of
+ * which every match of the rule starts with), so such a rule tries its regex only there.
  */
 /**
  * A built prefilter as plain data, so the build can precompute it for the default rule set and the
@@ -16,13 +19,25 @@ export interface PrefilterTables {
   /** States at or above this (pre-multiplied) one have outputs. */
   outputFrom: number;
   outputs: [number, number[]][];
+  /** For output states where anchors end: pairs of (rule index, anchor length). */
+  anchorOutputs: [number, number[]][];
   alwaysRun: number[];
   gatedCount: number;
 }
 
-/** Identifies a keyword list: tables built for one list are only used for the same list. */
-export function prefilterKey(keywordsByRule: readonly (readonly string[])[]): string {
-  return JSON.stringify(keywordsByRule);
+/** What a prefilter is built from: each rule's keywords, and the anchors of the rules that have them. */
+export interface PrefilterOptions {
+  /** Each rule's anchors (undefined or empty: the rule has none). */
+  anchorsByRule?: readonly (readonly string[] | undefined)[];
+  /** Tables built ahead of time; used only if built for exactly these keywords and anchors. */
+  tables?: PrefilterTables;
+  /** The bytes of dist/prefilter.wasm; without them the loop runs in JS. */
+  kernel?: Uint8Array;
+}
+
+/** Identifies a keyword and anchor list: tables built for one list are only used for the same list. */
+export function prefilterKey(keywordsByRule: readonly (readonly string[])[], anchorsByRule: readonly (readonly string[] | undefined)[] = []): string {
+  return JSON.stringify([keywordsByRule, keywordsByRule.map((_, rule) => anchorsByRule[rule] ?? [])]);
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -49,7 +64,7 @@ export function decodeTables(bytes: Uint8Array): PrefilterTables | undefined {
     const length = buffer.readUInt32LE(0);
     const header = JSON.parse(buffer.toString('utf8', 4, 4 + length)) as Omit<PrefilterTables, 'delta' | 'classOf'> & { classOf: number[]; deltaLength: number; littleEndian: boolean };
     const start = (4 + length + 3) & ~3;
-    if (header.littleEndian !== LITTLE_ENDIAN || buffer.length !== start + header.deltaLength * 4 || typeof header.outputFrom !== 'number') return undefined;
+    if (header.littleEndian !== LITTLE_ENDIAN || header.classOf.length !== 256 || buffer.length !== start + header.deltaLength * 4 || typeof header.outputFrom !== 'number' || !Array.isArray(header.anchorOutputs)) return undefined;
     // A copy: typed arrays need an aligned offset, and the file buffer may not give one.
     const delta = new Int32Array(header.deltaLength);
     new Uint8Array(delta.buffer).set(buffer.subarray(start));
@@ -68,12 +83,14 @@ declare const WebAssembly: {
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  state: { value: number };
-  scan(state: number, from: number, end: number, outputFrom: number): number;
+  scan(state: number, from: number, end: number, outputFrom: number, events: number, eventsEnd: number): number;
 }
 
-/** Where the transition table starts in the kernel's memory (after the 256-byte class table). */
-const KERNEL_TABLE = 256;
+/** The kernel's memory layout (prefilter.wat): two result slots, the class table, the transition table. */
+const KERNEL_CLASSES = 8;
+const KERNEL_TABLE = 264;
+/** Events (state, position) the kernel collects before JS reads them: one call per batch, not per hit. */
+const KERNEL_EVENTS = 2048;
 /** Input goes into the kernel's memory this many bytes at a time (small enough to stay in cache). */
 const KERNEL_CHUNK = 64 * 1024;
 /** Below this size the JS loop is as fast as copying the bytes into the kernel's memory. */
@@ -81,118 +98,176 @@ const KERNEL_MIN_BYTES = 512;
 
 /** The WebAssembly loop (prefilter.wat) with this automaton's tables in its memory. */
 class Kernel {
-  private readonly exports: KernelExports;
+  private readonly scan: KernelExports['scan'];
   private readonly memory: Uint8Array;
+  private readonly words: Int32Array;
+  private readonly events: number;
   private readonly input: number;
 
   constructor(wasm: Uint8Array, classOf: Uint8Array, delta: Int32Array) {
-    this.exports = new WebAssembly.Instance(new WebAssembly.Module(wasm), {}).exports as KernelExports;
-    this.input = KERNEL_TABLE + delta.byteLength;
-    const { memory } = this.exports;
-    const missing = this.input + KERNEL_CHUNK - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
-    this.memory = new Uint8Array(memory.buffer);
-    this.memory.set(classOf); // bytes 128-255 keep class 0
-    new Int32Array(memory.buffer, KERNEL_TABLE, delta.length).set(delta);
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(wasm), {}).exports as KernelExports;
+    this.scan = exports.scan;
+    this.events = KERNEL_TABLE + delta.byteLength;
+    this.input = this.events + KERNEL_EVENTS * 8;
+    const missing = this.input + KERNEL_CHUNK - exports.memory.buffer.byteLength;
+    if (missing > 0) exports.memory.grow(Math.ceil(missing / 65536));
+    this.memory = new Uint8Array(exports.memory.buffer);
+    this.words = new Int32Array(exports.memory.buffer);
+    this.memory.set(classOf, KERNEL_CLASSES); // bytes 128-255 keep class 0
+    this.words.set(delta, KERNEL_TABLE / 4);
   }
 
-  /** `Prefilter.markBytes`' walk: calls `onOutput(state)` at each output state until it returns true. */
-  walk(bytes: Uint8Array, outputFrom: number, onOutput: (state: number) => boolean): void {
-    const { scan, state } = this.exports;
+  /** `Prefilter.markBytes`' walk: calls `onOutput(state, end)` at each output state until it returns true. */
+  walk(bytes: Uint8Array, outputFrom: number, onOutput: (state: number, end: number) => boolean): void {
+    const { words, events, input } = this;
+    const eventsEnd = events + KERNEL_EVENTS * 8;
     let s = 0;
     for (let offset = 0; offset < bytes.length; offset += KERNEL_CHUNK) {
       const n = Math.min(KERNEL_CHUNK, bytes.length - offset);
-      this.memory.set(n === bytes.length ? bytes : bytes.subarray(offset, offset + n), this.input);
-      const end = this.input + n;
-      for (let p = this.input; p < end; ) {
-        p = scan(s, p, end, outputFrom);
-        s = state.value;
-        if (s >= outputFrom && onOutput(s)) return;
+      this.memory.set(n === bytes.length ? bytes : bytes.subarray(offset, offset + n), input);
+      const end = input + n;
+      for (let p = input; p < end; ) {
+        p = this.scan(s, p, end, outputFrom, events, eventsEnd);
+        s = words[0];
+        const stop = words[1] >> 2;
+        for (let e = events >> 2; e < stop; e += 2) {
+          if (onOutput(words[e], offset + words[e + 1] - input)) return;
+        }
       }
     }
   }
 }
 
+function anchoredRules(ruleCount: number, anchorOutputs: [number, number[]][]): Uint8Array {
+  const anchored = new Uint8Array(ruleCount);
+  for (const [, pairs] of anchorOutputs) for (let k = 0; k < pairs.length; k += 2) anchored[pairs[k]] = 1;
+  return anchored;
+}
+
+/** A rule's recorded anchor starts stop growing here; past it, the rule searches the whole text. */
+const MAX_STARTS = 1 << 18;
+const NO_STARTS = new Int32Array(0);
+const NO_BYTES = new Uint8Array(0);
+
 export class Prefilter {
-  private readonly classOf: Uint8Array = new Uint8Array(128);
+  /** The class of each byte: 0 for bytes no pattern has; with anchors, UTF-8 lead bytes have one of their own. */
+  private readonly classOf: Uint8Array = new Uint8Array(256);
   /** Transitions, indexed by `state * classes + class`, holding the next state pre-multiplied by the class count. */
   private readonly delta: Int32Array;
   /** States at or above this one (pre-multiplied) have outputs; the others have none. */
   private readonly outputFrom: number;
-  /** For each output state (pre-multiplied), the rule indexes whose keywords end there (through failure links). */
+  private readonly classes: number;
+  /** The state a UTF-8 lead byte leads to (an output state), or -1 without anchors. */
+  private readonly leadState: number;
+  /** The bytes of the current pass, where its non-ASCII characters start, and whether they all fit. */
+  private bytes: Uint8Array = NO_BYTES;
+  private leads = new Int32Array(64);
+  private leadCount = 0;
+  /** Whether byte offsets of the current pass convert exactly to offsets in its text (undefined: not checked yet). */
+  private exact: boolean | undefined;
+  /** For each output state (in order, from `outputFrom`), the rule indexes whose keywords end there (through failure links). */
   private readonly outputs: (readonly number[] | undefined)[];
+  /** For each output state, (rule index, length) pairs of the anchors that end there. */
+  private readonly anchorOutputs: (readonly number[] | undefined)[];
   /** Rules that have no keyword (or a non-ASCII one) and so run on every fragment. */
   private readonly alwaysRun: readonly number[];
   private readonly gatedCount: number;
   private readonly marks: Uint8Array;
+  /** Rules not yet marked in the current pass; the pass stops at 0 when no rule has anchors. */
+  private remaining = 0;
+  private readonly hasAnchors: boolean;
+  /** 1 for the rules that have anchors. */
+  private readonly anchored: Uint8Array;
+  /** Per rule with anchors: where they start in the current pass (the first `startCounts[rule]`; -1: too many). */
+  private readonly starts: (Int32Array | undefined)[] = [];
+  private readonly startCounts: Int32Array;
   /** dist/prefilter.wasm's bytes, instantiated on the first input large enough to use it. */
   private kernelBytes: Uint8Array | undefined;
   private kernel: Kernel | undefined;
 
-  /** `kernel`: the bytes of dist/prefilter.wasm; without them the loop runs in JS. */
-  constructor(keywordsByRule: readonly (readonly string[])[], precomputed?: PrefilterTables, kernel?: Uint8Array) {
+  constructor(keywordsByRule: readonly (readonly string[])[], options: PrefilterOptions = {}) {
+    const anchorsByRule = (options.anchorsByRule ?? []).map((anchors) => (anchors ?? []).map((a) => a.toLowerCase()));
     this.marks = new Uint8Array(keywordsByRule.length);
-    this.kernelBytes = kernel;
-    if (precomputed !== undefined && precomputed.key === prefilterKey(keywordsByRule)) {
+    this.startCounts = new Int32Array(keywordsByRule.length);
+    this.kernelBytes = options.kernel;
+    const precomputed = options.tables;
+    if (precomputed !== undefined && precomputed.key === prefilterKey(keywordsByRule, options.anchorsByRule)) {
       this.classOf = precomputed.classOf;
       this.delta = precomputed.delta;
       this.outputFrom = precomputed.outputFrom;
-      this.outputs = [];
-      for (const [state, rules] of precomputed.outputs) this.outputs[state] = rules;
+      this.classes = Math.max(...precomputed.classOf) + 1;
+      this.leadState = precomputed.anchorOutputs.length > 0 ? precomputed.outputFrom : -1;
+      const count = (precomputed.delta.length - precomputed.outputFrom) / this.classes;
+      this.outputs = Array.from({ length: count }, () => undefined);
+      for (const [state, rules] of precomputed.outputs) this.outputs[(state - this.outputFrom) / this.classes] = rules;
+      this.anchorOutputs = Array.from({ length: count }, () => undefined);
+      for (const [state, pairs] of precomputed.anchorOutputs) this.anchorOutputs[(state - this.outputFrom) / this.classes] = pairs;
       this.alwaysRun = precomputed.alwaysRun;
       this.gatedCount = precomputed.gatedCount;
+      this.hasAnchors = precomputed.anchorOutputs.length > 0;
+      this.anchored = anchoredRules(keywordsByRule.length, precomputed.anchorOutputs);
       return;
     }
     const always: number[] = [];
-    const gated: { rule: number; keywords: string[] }[] = [];
+    // Patterns: a keyword marks its rule; an anchor records where it starts (`length` back from its end).
+    const patterns: { text: string; rule: number; anchorLength?: number }[] = [];
     keywordsByRule.forEach((keywords, rule) => {
       const lower = keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
       // eslint-disable-next-line no-control-regex
       if (lower.length === 0 || lower.some((k) => /[^\x00-\x7f]/.test(k))) always.push(rule);
-      else gated.push({ rule, keywords: lower });
+      else for (const k of lower) patterns.push({ text: k, rule });
+      const anchors = anchorsByRule[rule] ?? [];
+      // eslint-disable-next-line no-control-regex
+      if (anchors.length > 0 && anchors.every((a) => a.length > 0 && !/[^\x00-\x7f]/.test(a))) {
+        for (const a of anchors) patterns.push({ text: a, rule, anchorLength: a.length });
+      }
     });
     this.alwaysRun = always;
-    this.gatedCount = gated.length;
+    this.gatedCount = keywordsByRule.length - always.length;
+    this.hasAnchors = patterns.some((p) => p.anchorLength !== undefined);
 
-    // Character classes: one per distinct keyword character, 0 for everything else.
+    // Character classes: one per distinct pattern character, 0 for everything else.
     let classes = 1;
-    for (const { keywords } of gated) {
-      for (const k of keywords) {
-        for (let i = 0; i < k.length; i++) {
-          const c = k.charCodeAt(i);
-          if (this.classOf[c] === 0) this.classOf[c] = classes++;
-        }
+    for (const { text } of patterns) {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (this.classOf[c] === 0) this.classOf[c] = classes++;
       }
     }
     for (let c = 65; c <= 90; c++) this.classOf[c] = this.classOf[c + 32]; // fold A-Z onto a-z
+    // Anchor starts are byte offsets; to turn them into text offsets, the walk also reports where
+    // each non-ASCII character starts (its UTF-8 lead byte), by going to a copy of the root that
+    // counts as an output state. Continuation bytes keep class 0, which leads to the root too.
+    const leadClass = this.hasAnchors ? classes++ : 0;
+    for (let c = 0xc2; c <= 0xf4; c++) this.classOf[c] = leadClass;
 
     // Trie, written straight into the transition table (0 = no child yet: the root is never a child).
-    const maxStates = 1 + gated.reduce((n, g) => n + g.keywords.reduce((m, k) => m + k.length, 0), 0);
+    const maxStates = 2 + patterns.reduce((n, p) => n + p.text.length, 0);
     const trie = new Int32Array(maxStates * classes);
-    const out: (Set<number> | undefined)[] = [];
+    const marksAt: (Set<number> | undefined)[] = [];
+    const anchorsAt: (Map<string, [number, number]> | undefined)[] = [];
     let states = 1;
-    for (const { rule, keywords } of gated) {
-      for (const k of keywords) {
-        let s = 0;
-        for (let i = 0; i < k.length; i++) {
-          const slot = s * classes + this.classOf[k.charCodeAt(i)];
-          if (trie[slot] === 0) trie[slot] = states++;
-          s = trie[slot];
-        }
-        (out[s] ??= new Set()).add(rule);
+    for (const { text, rule, anchorLength } of patterns) {
+      let s = 0;
+      for (let i = 0; i < text.length; i++) {
+        const slot = s * classes + this.classOf[text.charCodeAt(i)];
+        if (trie[slot] === 0) trie[slot] = states++;
+        s = trie[slot];
       }
+      if (anchorLength === undefined) (marksAt[s] ??= new Set()).add(rule);
+      else (anchorsAt[s] ??= new Map()).set(`${rule}:${anchorLength}`, [rule, anchorLength]);
     }
 
     // Breadth-first: failure links folded into a full DFA table (missing children take the
-    // failure state's transition).
+    // failure state's transition), outputs inherited along failure links.
     const trieDelta = trie.subarray(0, states * classes);
     const fail = new Int32Array(states);
     const queue: number[] = [];
     for (let cls = 0; cls < classes; cls++) if (trieDelta[cls] !== 0) queue.push(trieDelta[cls]);
     for (let head = 0; head < queue.length; head++) {
       const s = queue[head];
-      const inherited = out[fail[s]];
-      if (inherited) for (const r of inherited) (out[s] ??= new Set()).add(r);
+      for (const r of marksAt[fail[s]] ?? []) (marksAt[s] ??= new Set()).add(r);
+      for (const [key, pair] of anchorsAt[fail[s]] ?? []) (anchorsAt[s] ??= new Map()).set(key, pair);
       for (let cls = 0; cls < classes; cls++) {
         const slot = s * classes + cls;
         const next = trieDelta[slot];
@@ -206,35 +281,54 @@ export class Prefilter {
       }
     }
 
-    // Renumber: states without outputs first (the root stays 0, it has none), then those with,
-    // and pre-multiply targets by the class count so the loop does one add per character.
+    // The lead state: the root's transitions, and every state goes there on a lead byte.
+    const leadState = this.hasAnchors ? states++ : -1;
+    if (leadState !== -1) {
+      trie.copyWithin(leadState * classes, 0, classes);
+      for (let s = 0; s < states; s++) trie[s * classes + leadClass] = leadState;
+    }
+
+    // Renumber: states without outputs first (the root stays 0, it has none), then the lead state,
+    // then those with outputs; pre-multiply targets by the class count so the loop does one add
+    // per character.
+    const hasOutput = (s: number) => (marksAt[s]?.size ?? 0) + (anchorsAt[s]?.size ?? 0) > 0;
     const order: number[] = [];
-    for (let s = 0; s < states; s++) if (!out[s]?.size) order.push(s);
+    for (let s = 0; s < states; s++) if (s !== leadState && !hasOutput(s)) order.push(s);
     const quiet = order.length;
-    for (let s = 0; s < states; s++) if (out[s]?.size) order.push(s);
+    if (leadState !== -1) order.push(leadState);
+    for (let s = 0; s < states; s++) if (s !== leadState && hasOutput(s)) order.push(s);
     const renamed = new Int32Array(states);
     order.forEach((old, state) => (renamed[old] = state));
     this.delta = new Int32Array(states * classes);
-    this.outputs = [];
+    this.classes = classes;
+    this.outputs = Array.from({ length: states - quiet }, () => undefined);
+    this.anchorOutputs = Array.from({ length: states - quiet }, () => undefined);
     order.forEach((old, state) => {
-      for (let cls = 0; cls < classes; cls++) this.delta[state * classes + cls] = renamed[trieDelta[old * classes + cls]] * classes;
-      if (state >= quiet) this.outputs[state * classes] = [...out[old]!];
+      for (let cls = 0; cls < classes; cls++) this.delta[state * classes + cls] = renamed[trie[old * classes + cls]] * classes;
+      if (marksAt[old]?.size) this.outputs[state - quiet] = [...marksAt[old]].sort((a, b) => a - b);
+      if (anchorsAt[old]?.size) this.anchorOutputs[state - quiet] = [...anchorsAt[old].values()].flat();
     });
     this.outputFrom = quiet * classes;
+    this.leadState = leadState === -1 ? -1 : this.outputFrom;
+    this.anchored = anchoredRules(keywordsByRule.length, this.toTables(keywordsByRule).anchorOutputs);
   }
 
   /** The built automaton as plain data (see `PrefilterTables`). */
-  toTables(keywordsByRule: readonly (readonly string[])[]): PrefilterTables {
-    const outputs: [number, number[]][] = [];
-    this.outputs.forEach((rules, state) => {
-      if (rules) outputs.push([state, [...rules]]);
-    });
+  toTables(keywordsByRule: readonly (readonly string[])[], anchorsByRule?: readonly (readonly string[] | undefined)[]): PrefilterTables {
+    const entries = (table: (readonly number[] | undefined)[]): [number, number[]][] => {
+      const out: [number, number[]][] = [];
+      table.forEach((values, index) => {
+        if (values) out.push([this.outputFrom + index * this.classes, [...values]]);
+      });
+      return out;
+    };
     return {
-      key: prefilterKey(keywordsByRule),
+      key: prefilterKey(keywordsByRule, anchorsByRule),
       classOf: this.classOf,
       delta: this.delta,
       outputFrom: this.outputFrom,
-      outputs,
+      outputs: entries(this.outputs),
+      anchorOutputs: entries(this.anchorOutputs),
       alwaysRun: [...this.alwaysRun],
       gatedCount: this.gatedCount,
     };
@@ -249,13 +343,23 @@ export class Prefilter {
   }
 
   /**
-   * One pass over UTF-8 bytes: a flag per rule (1 = run it). Keywords are ASCII, and the bytes of
-   * other characters match no keyword, as those characters would not. The array is reused by the
-   * next call, so read it before scanning again; no allocation per fragment in the hot path.
+   * One pass over UTF-8 bytes: a flag per rule (1 = run it), and the anchor starts `startsOf`
+   * returns. Keywords are ASCII, and the bytes of other characters match no keyword, as those
+   * characters would not. The array is reused by the next call, so read it before scanning again;
+   * no allocation per fragment in the hot path.
    */
   markBytes(bytes: Uint8Array): Uint8Array {
-    const hit = this.start();
-    if (this.gatedCount === 0) return hit;
+    const hit = this.marks;
+    hit.fill(0);
+    for (const r of this.alwaysRun) hit[r] = 1;
+    this.remaining = this.gatedCount;
+    if (this.hasAnchors) {
+      this.startCounts.fill(0);
+      this.bytes = bytes;
+      this.leadCount = 0;
+      this.exact = undefined;
+    }
+    else if (this.gatedCount === 0) return hit;
     if (this.kernel === undefined && this.kernelBytes !== undefined && bytes.length >= KERNEL_MIN_BYTES) {
       try {
         this.kernel = new Kernel(this.kernelBytes, this.classOf, this.delta);
@@ -263,53 +367,136 @@ export class Prefilter {
         this.kernelBytes = undefined; // no WebAssembly here (node --jitless): the JS loop does the same
       }
     }
-    if (this.kernel !== undefined && bytes.length >= KERNEL_MIN_BYTES) {
-      let remaining = this.gatedCount;
-      this.kernel.walk(bytes, this.outputFrom, (state) => {
-        for (const r of this.outputs[state]!) {
-          if (hit[r] === 0) {
-            hit[r] = 1;
-            remaining--;
-          }
-        }
-        return remaining === 0;
-      });
-      return hit;
-    }
-    return this.markBytesInJs(bytes, hit);
+    if (this.kernel !== undefined && bytes.length >= KERNEL_MIN_BYTES) this.kernel.walk(bytes, this.outputFrom, this.onOutput);
+    else this.walkInJs(bytes);
+    return hit;
   }
 
   /** The same walk as prefilter.wat, for small inputs and for builds without the kernel. */
-  private markBytesInJs(bytes: Uint8Array, hit: Uint8Array): Uint8Array {
-    const { classOf, delta, outputs, outputFrom } = this;
-    let remaining = this.gatedCount;
+  private walkInJs(bytes: Uint8Array): void {
+    const { classOf, delta, outputFrom } = this;
     let s = 0;
     for (let i = 0, n = bytes.length; i < n; i++) {
-      const c = bytes[i];
-      s = delta[s + (c < 128 ? classOf[c] : 0)];
-      if (s >= outputFrom) {
-        for (const r of outputs[s]!) {
-          if (hit[r] === 0) {
-            hit[r] = 1;
-            remaining--;
-          }
+      s = delta[s + classOf[bytes[i]]];
+      if (s >= outputFrom && this.onOutput(s, i + 1)) return;
+    }
+  }
+
+  /** At an output state, after the byte before `end`: marks rules, records anchor starts; true to stop the pass. */
+  private readonly onOutput = (state: number, end: number): boolean => {
+    if (state === this.leadState) {
+      this.addLead(end - 1);
+      return false;
+    }
+    const index = ((state - this.outputFrom) / this.classes) | 0;
+    const rules = this.outputs[index];
+    if (rules !== undefined) {
+      const hit = this.marks;
+      for (const r of rules) {
+        if (hit[r] === 0) {
+          hit[r] = 1;
+          this.remaining--;
         }
-        if (remaining === 0) break;
       }
     }
-    return hit;
+    const anchors = this.anchorOutputs[index];
+    if (anchors !== undefined) for (let k = 0; k < anchors.length; k += 2) this.addStart(anchors[k], end - anchors[k + 1]);
+    return this.remaining === 0 && !this.hasAnchors;
+  };
+
+  private addStart(rule: number, start: number): void {
+    const n = this.startCounts[rule];
+    if (n < 0) return;
+    let buffer = this.starts[rule];
+    if (buffer === undefined || n === buffer.length) {
+      if (n >= MAX_STARTS) {
+        this.startCounts[rule] = -1; // bounded memory: this rule searches the whole text instead
+        return;
+      }
+      const grown = new Int32Array(Math.max(64, n * 2));
+      if (buffer !== undefined) grown.set(buffer);
+      buffer = this.starts[rule] = grown;
+    }
+    buffer[n] = start;
+    this.startCounts[rule] = n + 1;
+  }
+
+  private addLead(at: number): void {
+    if (this.leadCount < 0) return;
+    if (this.leadCount === this.leads.length) {
+      if (this.leadCount >= MAX_STARTS) {
+        this.leadCount = -1; // bounded memory: anchor starts of this pass go unused
+        return;
+      }
+      const grown = new Int32Array(this.leadCount * 2);
+      grown.set(this.leads);
+      this.leads = grown;
+    }
+    this.leads[this.leadCount++] = at;
+  }
+
+  /**
+   * Where the anchors of `rule` start in `text`, the decoded bytes of the last pass: ascending
+   * offsets (one may repeat). Undefined when the rule has no anchors, they occurred too often to
+   * record, or byte offsets do not map exactly onto the text (invalid UTF-8), and for a second call
+   * in the same pass. The array is reused by the next pass.
+   */
+  startsOf(rule: number, text: string): Int32Array | undefined {
+    const n = this.startCounts[rule];
+    if (n < 0 || this.anchored[rule] === 0) return undefined;
+    this.exact ??= this.checkExact(text);
+    if (!this.exact) return undefined;
+    const buffer = this.starts[rule];
+    if (buffer === undefined) return NO_STARTS;
+    const starts = buffer.subarray(0, n);
+    for (let i = 1; i < n; i++) {
+      if (starts[i] < starts[i - 1]) {
+        starts.sort(); // anchors that end together start apart
+        break;
+      }
+    }
+    if (this.leadCount > 0) this.toTextOffsets(starts, text);
+    this.startCounts[rule] = -1; // handed out once per pass (converted in place): a second call gets undefined
+    return starts;
+  }
+
+  /**
+   * Whether each byte offset maps onto one text offset: text is what a UTF-8 decoder made of the
+   * bytes (a leading byte-order mark dropped), and every non-ASCII character's lead is recorded.
+   * Invalid UTF-8 decodes to U+FFFD in ways the leads do not tell, so then the answer is no.
+   */
+  private checkExact(text: string): boolean {
+    if (this.leadCount < 0) return false;
+    if (this.leadCount === 0) return text.length === this.bytes.length;
+    if (text.includes('\uFFFD')) return false;
+    let shrink = 0;
+    for (let k = 0; k < this.leadCount; k++) shrink += this.shrinkAt(this.leads[k], text);
+    return this.bytes.length - shrink === text.length;
+  }
+
+  /** How many fewer UTF-16 units than bytes the character starting at byte `at` takes. */
+  private shrinkAt(at: number, text: string): number {
+    const lead = this.bytes[at];
+    if (lead < 0xe0) return 1; // 2 bytes, 1 unit
+    if (lead >= 0xf0) return 2; // 4 bytes, 2 units (a surrogate pair)
+    // 3 bytes, 1 unit; a byte-order mark at the start is dropped by the decoder (unless the text kept it).
+    const bom = at === 0 && lead === 0xef && this.bytes[1] === 0xbb && this.bytes[2] === 0xbf && text.charCodeAt(0) !== 0xfeff;
+    return bom ? 3 : 2;
+  }
+
+  /** Byte offsets (ascending) to text offsets, in place: each moves back by what the characters before it shrank. */
+  private toTextOffsets(starts: Int32Array, text: string): void {
+    let k = 0;
+    let shrink = 0;
+    for (let i = 0; i < starts.length; i++) {
+      while (k < this.leadCount && this.leads[k] < starts[i]) shrink += this.shrinkAt(this.leads[k++], text);
+      starts[i] -= shrink;
+    }
   }
 
   /** Whether `markBytes` left any rule to run. */
   static any(marks: Uint8Array): boolean {
     return marks.includes(1);
-  }
-
-  private start(): Uint8Array {
-    const hit = this.marks;
-    hit.fill(0);
-    for (const r of this.alwaysRun) hit[r] = 1;
-    return hit;
   }
 
   /**

@@ -27,6 +27,14 @@ export interface RuleMeta {
    * Omit (or leave empty) for a rule that must see every fragment: that costs speed.
    */
   keywords?: string[];
+  /**
+   * ASCII literals one of which every match of the fragment handler starts with (matched
+   * case-insensitively). The keyword pass then also finds where they occur, and the handler gets
+   * those offsets as `context.starts`: trying a regex there (sticky) is much faster than searching
+   * the whole text with one whose start is not a single literal. Declarative rules get theirs
+   * from their regex. A wrong anchor loses findings: omit it when unsure.
+   */
+  anchors?: string[];
   specificity?: Specificity;
   /** Message templates with `{{placeholders}}`, chosen by `messageId`. */
   messages?: Record<string, string>;
@@ -79,6 +87,12 @@ export interface RuleContext {
 
 export interface FragmentRuleContext extends RuleContext {
   report(descriptor: FragmentReport): void;
+  /**
+   * For a rule with `meta.anchors`: the offsets into `fragment.text` where one of them starts,
+   * ascending (an offset may repeat). Undefined when they are not known (non-ASCII text, too many
+   * to record, the prefilter off): then search the whole text.
+   */
+  starts?: Int32Array;
 }
 export interface ProjectRuleContext extends RuleContext {
   report(descriptor: ProjectReport): void;

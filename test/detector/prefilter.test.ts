@@ -34,8 +34,8 @@ describe('Prefilter', () => {
     const tables = decodeTables(bytes)!;
     expect(decodeTables(bytes.subarray(0, bytes.length - 4))).toBeUndefined();
     expect(decodeTables(new Uint8Array([1, 2, 3]))).toBeUndefined();
-    const loaded = new Prefilter(keywords, tables);
-    const stale = new Prefilter([['abc'], ['zz']], tables);
+    const loaded = new Prefilter(keywords, { tables });
+    const stale = new Prefilter([["abc"], ["zz"]], { tables });
     for (let seed = 0; seed < 50; seed++) {
       const text = `${keywords[seed % keywords.length][0]} ${expandExample('{{alnum 40}}', seed)} ${keywords[(seed * 7) % keywords.length][0].toUpperCase()}`;
       expect(loaded.candidates(text)).toEqual(built.candidates(text));
@@ -47,7 +47,7 @@ describe('Prefilter', () => {
     const keywords = (await builtinRuleDefs()).map((d) => d.keywords);
     const kernel = readFileSync(new URL('../../dist/prefilter.wasm', import.meta.url));
     const inJs = new Prefilter(keywords);
-    const inWasm = new Prefilter(keywords, undefined, kernel);
+    const inWasm = new Prefilter(keywords, { kernel });
     const all = [...new Set(keywords.flat())];
     for (let seed = 0; seed < 60; seed++) {
       // 0.5–200 KB of noise with a few keywords, one of them straddling the first chunk boundary.
@@ -60,6 +60,27 @@ describe('Prefilter', () => {
       const expected = naive(keywords, text);
       expect(inWasm.candidates(text), `seed ${seed}`).toEqual(expected);
       expect(inJs.candidates(text), `seed ${seed}`).toEqual(expected);
+    }
+  });
+
+  it('records where anchors start, as offsets into the decoded text (non-ASCII, byte-order mark), and none for invalid UTF-8', () => {
+    const kernel = readFileSync(new URL('../../dist/prefilter.wasm', import.meta.url));
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    for (const options of [{}, { kernel }]) {
+      const prefilter = new Prefilter([['abc'], ['zz'], ['q']], { ...options, anchorsByRule: [['ab'], undefined, ['x']] });
+      // Short text (the JS loop) and long text (the kernel, across chunks).
+      for (const text of ['é ab 😀 AB 中ab', 'é ab 😀 AB 中ab —\n'.repeat(5_000)]) {
+        const expected = [...text.matchAll(/ab/gi)].map((m) => m.index);
+        for (const bytes of [Buffer.from(text), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])]) {
+          prefilter.markBytes(bytes);
+          expect([...prefilter.startsOf(0, decode(bytes))!]).toEqual(expected);
+          expect(prefilter.startsOf(1, decode(bytes)), 'no anchors').toBeUndefined();
+          expect([...prefilter.startsOf(2, decode(bytes))!], 'anchors that do not occur').toEqual([]);
+        }
+        const invalid = Buffer.concat([Buffer.from([0xe2, 0x82]), Buffer.from(text)]);
+        prefilter.markBytes(invalid);
+        expect(prefilter.startsOf(0, decode(invalid))).toBeUndefined();
+      }
     }
   });
 
