@@ -5,7 +5,7 @@
 import picomatch from 'picomatch';
 import type { CodeRule, Severity, Specificity } from '../plugins/api.js';
 import { shannonEntropy } from './entropy.js';
-import { regexPrefixes } from './regex-prefixes.js';
+import { regexAnchoring, type RegexAnchoring } from './regex-prefixes.js';
 import { isPlaceholder, SECRET_CHECKS, type SecretCheck } from './secret-checks.js';
 
 /** An example text, scanned as `example.txt` unless it names its own path. */
@@ -55,10 +55,10 @@ export interface PatternRuleDef {
   /** Where the rule was loaded from, for error messages. */
   source?: string;
   /**
-   * Not a rule-file field: the regex's literal prefixes (`regexPrefixes`, [] for none), which the
-   * build stores in dist/rules.json so the CLI need not derive them at start-up.
+   * Not a rule-file field: where matches start (`regexAnchoring`; null for unknown), which the
+   * build stores in dist/rules.json so the CLI need not derive it at start-up.
    */
-  prefixes?: string[];
+  anchoring?: RegexAnchoring | null;
 }
 
 /** One kind of provider answer: a status (or several) and, optionally, a word the body must hold. */
@@ -125,7 +125,8 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
     return check;
   });
   const stopwords = (def.allow?.stopwords ?? []).map((s) => s.toLowerCase());
-  const anchors = def.prefixes ?? regexPrefixes(def.regex, extraFlags) ?? [];
+  const anchoring = def.anchoring === undefined ? regexAnchoring(def.regex, extraFlags) : (def.anchoring ?? undefined);
+  const lookback = anchoring?.lookback ?? 0;
   // The path matcher is built on the rule's first fragment: compiling every rule at start-up stays cheap.
   const allowPaths = def.allow?.paths?.length ? def.allow.paths : undefined;
   let allowPathMatcher: ((path: string) => boolean) | undefined;
@@ -137,7 +138,7 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
       provider: def.provider,
       severity: def.severity,
       keywords: def.keywords.map((k) => k.toLowerCase()),
-      anchors: anchors.length > 0 ? anchors : undefined,
+      anchors: anchoring?.prefixes,
       specificity: def.specificity ?? 'provider',
       remediation: def.remediation,
     },
@@ -194,16 +195,20 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
           }
           return;
         }
-        // Every match starts at a prefix: trying each start in order, from the end of the last
-        // match, finds the same matches as the search above.
+        // Every match starts at a prefix (or `lookback` characters before it): trying each such
+        // place in order, from the end of the last match, finds the same matches as the search above.
         let next = 0;
         for (let k = 0; k < starts.length; k++) {
-          const at = starts[k];
-          if (at < next) continue;
-          sticky.lastIndex = at;
-          const match = sticky.exec(text);
-          next = match === null ? at + 1 : at + Math.max(1, match[0].length);
-          if (match !== null) consider(match);
+          for (let at = Math.max(0, starts[k] - lookback); at <= starts[k]; at++) {
+            if (at < next) continue;
+            sticky.lastIndex = at;
+            const match = sticky.exec(text);
+            next = match === null ? at + 1 : at + Math.max(1, match[0].length);
+            if (match !== null) {
+              consider(match);
+              break;
+            }
+          }
         }
       },
     }),

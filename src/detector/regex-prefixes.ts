@@ -208,3 +208,53 @@ export function regexPrefixes(source: string, flags = ''): string[] | undefined 
 }
 
 class Unparsed extends Error {}
+
+/** Where a regex's matches start, relative to where one of its prefixes occurs. */
+export interface RegexAnchoring {
+  prefixes: string[];
+  /** 1 when a match may start one character before its prefix (a leading `(?:^|[^A-Za-z0-9_])`). */
+  lookback: 0 | 1;
+}
+
+/**
+ * `regexPrefixes`, or for a regex that starts with a group taking at most one character before
+ * its literal, the group's characters (`(?:^|[^A-Za-z0-9_])(ghp_…)`: boundary, then `ghp_`),
+ * the prefixes after that group with a lookback of one: every match starts at a prefix or at the
+ * character before it.
+ */
+export function regexAnchoring(source: string, flags = ''): RegexAnchoring | undefined {
+  const prefixes = regexPrefixes(source, flags);
+  if (prefixes) return { prefixes, lookback: 0 };
+  const rest = afterOneCharacterGroup(source);
+  if (rest === undefined) return undefined;
+  // Cutting the group off the first alternative leaves the others whole: their matches start at
+  // their prefix, which is among the places tried too.
+  const after = regexPrefixes(source.slice(rest), flags);
+  return after ? { prefixes: after, lookback: 1 } : undefined;
+}
+
+/** One character at most: a literal, an escape, a class or `.`, or nothing but `^`/`$`/`\b`. */
+const AT_MOST_ONE_CHARACTER = /^(?:\^|\$|\\[bB])*(?:\\[^bBkcux0-9]|\[(?:\\.|[^\]\\])*\]|[^\\()[\]|?*+{}^$])?(?:\^|\$|\\[bB])*$/;
+
+/** The index after a leading `(?:…|…)` whose every alternative takes at most one character, unquantified. */
+function afterOneCharacterGroup(source: string): number | undefined {
+  if (!source.startsWith('(?:')) return undefined;
+  const alternatives: string[] = [];
+  let start = 3;
+  for (let i = 3; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (c === '[') {
+      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+    } else if (c === '(') return undefined; // nested groups: not this simple shape
+    else if (c === '|' || c === ')') {
+      alternatives.push(source.slice(start, i));
+      start = i + 1;
+      if (c === ')') {
+        if (/^[?*+{]/.test(source.slice(i + 1))) return undefined;
+        return alternatives.every((a) => AT_MOST_ONE_CHARACTER.test(a)) ? i + 1 : undefined;
+      }
+    }
+  }
+  return undefined;
+}

@@ -309,6 +309,11 @@ export function isSignedJwt(token: string): boolean {
   }
 }
 
+/** [A-Za-z0-9_$@.-] */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c === 64 || c === 46 || c === 45;
+}
+
 /**
  * The assigned variable's full name for a match anchored on its secret word: the identifier
  * characters just before the match, then the word and the rest of the name (`DB_` + `PASSWORD`).
@@ -317,7 +322,11 @@ export function assignedName(groups: Record<string, string | undefined>, before:
   if (groups.name !== undefined) return groups.name;
   if (groups.tag !== undefined) return groups.tag;
   if (groups.word === undefined) return '';
-  const head = /[\w$@.-]*$/.exec(before)?.[0] ?? '';
+  // The run of name characters ([\w$@.-]) that ends `before`, found from the end: a regex
+  // anchored at `$` would try every start position.
+  let from = before.length;
+  while (from > 0 && isNameChar(before.charCodeAt(from - 1))) from--;
+  const head = before.slice(from);
   // Capped: names longer than this are generated code, and word splitting is not free.
   return `${head}${groups.word}${groups.suffix ?? ''}`.slice(-100);
 }

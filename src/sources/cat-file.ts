@@ -63,14 +63,20 @@ export class CatFile {
     let failed = false;
     try {
       for (;;) {
-        while (!sourceDone && inFlight.length < WINDOW) {
-          const next = await source.next();
-          if (next.done) {
-            sourceDone = true;
-            break;
+        // Refill the window when half of it is read, with one write: a write per id costs a
+        // system call each.
+        if (!sourceDone && inFlight.length <= WINDOW / 2) {
+          let ids = '';
+          while (inFlight.length < WINDOW) {
+            const next = await source.next();
+            if (next.done) {
+              sourceDone = true;
+              break;
+            }
+            inFlight.push(next.value);
+            ids += `${next.value.blob}\n`;
           }
-          inFlight.push(next.value);
-          child.stdin.write(`${next.value.blob}\n`);
+          if (ids.length > 0) child.stdin.write(ids);
         }
         const request = inFlight.shift();
         if (request === undefined) return;

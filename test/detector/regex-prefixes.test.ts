@@ -1,6 +1,6 @@
 /** Literal prefixes of a regex: every match must start with one, or the answer is undefined. */
 import { describe, expect, it } from 'vitest';
-import { regexPrefixes } from '../../src/detector/regex-prefixes.js';
+import { regexAnchoring, regexPrefixes } from '../../src/detector/regex-prefixes.js';
 
 describe('regexPrefixes', () => {
   it.each([
@@ -62,6 +62,46 @@ describe('regexPrefixes', () => {
         const text = Array.from({ length: 40 }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
         for (const match of text.matchAll(regex)) {
           expect(prefixes.some((p) => text.slice(match.index).toLowerCase().startsWith(p)), `${source} at ${match.index} in ${text}`).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+describe('regexAnchoring', () => {
+  it.each([
+    ['re_[A-Za-z0-9]{8}', { prefixes: ['re_'], lookback: 0 }],
+    ['(?:^|[^A-Za-z0-9_])(ghp_[A-Za-z0-9]{36})', { prefixes: ['ghp_'], lookback: 1 }],
+    ['(?:^|[^A-Za-z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})', { prefixes: ['akia', 'asia'], lookback: 1 }],
+    ['(?:^|\\s)key', { prefixes: ['key'], lookback: 1 }],
+    ['(?:^|[^a])abc|def', { prefixes: ['abc', 'def'], lookback: 1 }],
+  ])('%s → %j', (source, expected) => {
+    expect(regexAnchoring(source)).toEqual(expected);
+  });
+
+  it.each([
+    ['(?:^|[\\r\\n])[ \\t]*x', 'a class with a quantifier after the group'],
+    ['(?:^|x)?abc', 'a quantified group'],
+    ['(?:^|ab)[a-z]', 'two characters in one alternative'],
+    ['(?:^|(?<=x)y)[a-z]', 'a nested group'],
+    ['(?:^|\\1)[a-z]', 'a back-reference'],
+  ])('%s → undefined (%s)', (source) => {
+    expect(regexAnchoring(source)).toBeUndefined();
+  });
+
+  it('every match starts at a prefix or the character before it, on fuzzed inputs', () => {
+    const sources = ['(?:^|[^A-Za-z0-9_])(tok_[a-z0-9]{3})(?![a-z0-9])', '(?:\\s|^|=)(?:key|sec)\\d', '(?:^|[^a-z])ab|cd'];
+    const alphabet = 'abcdektos_=01 \nKEYSEC';
+    let seed = 11;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (const source of sources) {
+      const { prefixes, lookback } = regexAnchoring(source)!;
+      expect(lookback, source).toBe(1);
+      for (let n = 0; n < 400; n++) {
+        const text = Array.from({ length: 30 }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+        for (const match of text.matchAll(new RegExp(source, 'gi'))) {
+          const at = (i: number) => prefixes.some((p) => text.slice(i).toLowerCase().startsWith(p));
+          expect(at(match.index) || at(match.index + 1), `${source} at ${match.index} in ${JSON.stringify(text)}`).toBe(true);
         }
       }
     }
