@@ -4,6 +4,7 @@
  * values are publishable by design. Each table entry has an example that
  * test/builtin/browser-keys.test.ts runs, so a change to a table is a change to a test.
  */
+import { anchoredRegex, forEachMatch } from '../detector/anchored-search.js';
 import { isPlaceholder, nameWords } from '../detector/secret-checks.js';
 
 export interface PublicPrefix {
@@ -47,6 +48,11 @@ export interface ServerOnlyProvider {
   keyCheck?: (key: string) => boolean;
   /** Lowercase literals that every key contains (prefilter keywords). */
   keywords?: readonly string[];
+  /**
+   * Lowercase literals every key starts with: what `regexPrefixes` derives from `key` (a test
+   * checks). The keyword pass records where they occur, and only there is `key` tried.
+   */
+  prefixes?: readonly string[];
   /** The rule file (`rules/<name>.yaml`) that owns the key format; its rules must find `example.key`. */
   rules?: string;
   /** One variable name and, with `key`, one key template (generator tokens), for the tests. */
@@ -60,12 +66,13 @@ export interface ServerOnlyProvider {
  * still reports the key itself.
  */
 export const SERVER_ONLY_PROVIDERS: readonly ServerOnlyProvider[] = [
-  { provider: 'Resend', names: [['RESEND', 'KEY']], key: /re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}/, keywords: ['re_'], rules: 'resend', example: { name: 'RESEND_API_KEY', key: 're_{{alnum 8}}_{{alnum 24}}' } },
+  { provider: 'Resend', names: [['RESEND', 'KEY']], key: /re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}/, keywords: ['re_'], prefixes: ['re_'], rules: 'resend', example: { name: 'RESEND_API_KEY', key: 're_{{alnum 8}}_{{alnum 24}}' } },
   {
     provider: 'OpenAI',
     names: [['OPENAI', 'KEY']],
     key: /sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,200}T3BlbkFJ[A-Za-z0-9_-]{20,200}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}/,
     keywords: ['t3blbkfj'],
+    prefixes: ['sk-'],
     rules: 'openai',
     example: { name: 'OPENAI_API_KEY', key: 'sk-proj-{{base64url 74}}T3BlbkFJ{{base64url 74}}' },
   },
@@ -74,6 +81,7 @@ export const SERVER_ONLY_PROVIDERS: readonly ServerOnlyProvider[] = [
     names: [['ANTHROPIC', 'KEY'], ['CLAUDE', 'KEY']],
     key: /sk-ant-(?:api|admin)0\d-[A-Za-z0-9_-]{93}AA/,
     keywords: ['sk-ant-'],
+    prefixes: ['sk-ant-admin0', 'sk-ant-api0'],
     rules: 'anthropic',
     example: { name: 'ANTHROPIC_API_KEY', key: 'sk-ant-api03-{{base64url 93}}AA' },
   },
@@ -82,6 +90,7 @@ export const SERVER_ONLY_PROVIDERS: readonly ServerOnlyProvider[] = [
     names: [['STRIPE', 'SECRET'], ['STRIPE', 'RESTRICTED']],
     key: /[sr]k_(?:live|test)_[A-Za-z0-9]{24,247}/,
     keywords: ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'],
+    prefixes: ['rk_live_', 'rk_test_', 'sk_live_', 'sk_test_'],
     rules: 'stripe',
     example: { name: 'STRIPE_SECRET_KEY', key: 'sk_live_{{alnum 99}}' },
   },
@@ -90,6 +99,7 @@ export const SERVER_ONLY_PROVIDERS: readonly ServerOnlyProvider[] = [
     names: [['SENDGRID', 'KEY']],
     key: /SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/,
     keywords: ['sg.'],
+    prefixes: ['sg.'],
     rules: 'sendgrid',
     example: { name: 'SENDGRID_API_KEY', key: 'SG.{{base64url 22}}.{{base64url 43}}' },
   },
@@ -100,6 +110,7 @@ export const SERVER_ONLY_PROVIDERS: readonly ServerOnlyProvider[] = [
     key: /sb_secret_[A-Za-z0-9_-]{28,64}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{32,}/,
     keyCheck: (key) => key.startsWith('sb_secret_') || jwtRole(key) === 'service_role',
     keywords: ['sb_secret_', 'eyj'],
+    prefixes: ['eyj', 'sb_secret_'],
     rules: 'supabase',
     example: { name: 'SUPABASE_SERVICE_ROLE_KEY', key: 'sb_secret_{{base64url 32}}' },
   },
@@ -108,6 +119,7 @@ export const SERVER_ONLY_PROVIDERS: readonly ServerOnlyProvider[] = [
     names: [['GITHUB', 'TOKEN'], ['GH', 'TOKEN'], ['GITHUB', 'PAT']],
     key: /gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}/,
     keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+    prefixes: ['gho_', 'ghp_', 'ghr_', 'ghs_', 'ghu_', 'github_pat_'],
     rules: 'github',
     example: { name: 'GITHUB_TOKEN', key: '{{github "ghp_"}}' },
   },
@@ -116,6 +128,7 @@ export const SERVER_ONLY_PROVIDERS: readonly ServerOnlyProvider[] = [
     names: [['AWS', 'SECRET'], ['AWS', 'ACCESS', 'KEY']],
     key: /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}/,
     keywords: ['akia', 'asia', 'abia', 'acca'],
+    prefixes: ['abia', 'acca', 'akia', 'asia'],
     rules: 'aws',
     example: { name: 'AWS_SECRET_ACCESS_KEY', key: 'AKIA{{uppernum 16}}' },
   },
@@ -124,27 +137,30 @@ export const SERVER_ONLY_PROVIDERS: readonly ServerOnlyProvider[] = [
     names: [['SLACK', 'TOKEN'], ['SLACK', 'SECRET']],
     key: /xoxb-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{24}|xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[a-f0-9]{32}/,
     keywords: ['xoxb-', 'xoxp-'],
+    prefixes: ['xoxb-', 'xoxp-'],
     rules: 'slack',
     example: { name: 'SLACK_BOT_TOKEN', key: 'xoxb-{{digits 12}}-{{digits 13}}-{{alnum 24}}' },
   },
-  { provider: 'Groq', names: [['GROQ', 'KEY']], key: /gsk_[A-Za-z0-9]{52}/, keywords: ['gsk_'], rules: 'groq', example: { name: 'GROQ_API_KEY', key: 'gsk_{{alnum 52}}' } },
-  { provider: 'Replicate', names: [['REPLICATE', 'TOKEN']], key: /r8_[A-Za-z0-9]{37}/, keywords: ['r8_'], rules: 'replicate', example: { name: 'REPLICATE_API_TOKEN', key: 'r8_{{alnum 37}}' } },
+  { provider: 'Groq', names: [['GROQ', 'KEY']], key: /gsk_[A-Za-z0-9]{52}/, keywords: ['gsk_'], prefixes: ['gsk_'], rules: 'groq', example: { name: 'GROQ_API_KEY', key: 'gsk_{{alnum 52}}' } },
+  { provider: 'Replicate', names: [['REPLICATE', 'TOKEN']], key: /r8_[A-Za-z0-9]{37}/, keywords: ['r8_'], prefixes: ['r8_'], rules: 'replicate', example: { name: 'REPLICATE_API_TOKEN', key: 'r8_{{alnum 37}}' } },
   {
     provider: 'Hugging Face',
     names: [['HF', 'TOKEN'], ['HUGGINGFACE', 'TOKEN'], ['HUGGINGFACE', 'KEY']],
     key: /hf_[A-Za-z]{34}/,
     keywords: ['hf_'],
+    prefixes: ['hf_'],
     rules: 'huggingface',
     example: { name: 'HF_TOKEN', key: 'hf_{{upper 17}}{{lower 17}}' },
   },
-  { provider: 'ElevenLabs', names: [['ELEVENLABS', 'KEY']], key: /sk_[a-f0-9]{48}/, keywords: ['sk_'], rules: 'elevenlabs', example: { name: 'ELEVENLABS_API_KEY', key: 'sk_{{hex 48}}' } },
-  { provider: 'Mailgun', names: [['MAILGUN', 'KEY']], key: /key-[a-f0-9]{32}/, keywords: ['key-'], rules: 'mailgun', example: { name: 'MAILGUN_API_KEY', key: 'key-{{hex 32}}' } },
+  { provider: 'ElevenLabs', names: [['ELEVENLABS', 'KEY']], key: /sk_[a-f0-9]{48}/, keywords: ['sk_'], prefixes: ['sk_'], rules: 'elevenlabs', example: { name: 'ELEVENLABS_API_KEY', key: 'sk_{{hex 48}}' } },
+  { provider: 'Mailgun', names: [['MAILGUN', 'KEY']], key: /key-[a-f0-9]{32}/, keywords: ['key-'], prefixes: ['key-'], rules: 'mailgun', example: { name: 'MAILGUN_API_KEY', key: 'key-{{hex 32}}' } },
   {
     provider: 'Mapbox',
     names: [['MAPBOX', 'SECRET']],
     // Mapbox `pk.` tokens are public (see PUBLISHABLE_VALUES); `sk.` tokens are secret.
     key: /sk\.eyJ[A-Za-z0-9_-]{20,300}\.[A-Za-z0-9_-]{22}/,
     keywords: ['sk.eyj'],
+    prefixes: ['sk.eyj'],
     rules: 'mapbox',
     example: { name: 'MAPBOX_SECRET_TOKEN', key: 'sk.eyJ1Ijoi{{base64url 40}}.{{base64url 22}}' },
   },
@@ -260,8 +276,11 @@ const KEY_SCANNERS = SERVER_ONLY_PROVIDERS.filter((p) => p.key).map((p) => ({
   provider: p,
   // Starts with the key's literal prefix, which V8 scans for fast; the start of the token is
   // checked in findServerKeys (a leading lookbehind would make the engine try every position).
-  regex: new RegExp(`(?:${p.key!.source})(?![A-Za-z0-9_-])`, 'g'),
+  regex: anchoredRegex(`(?:${p.key!.source})(?![A-Za-z0-9_-])`, '', { prefixes: p.prefixes }),
 }));
+
+/** Every key's prefixes: `server-key-in-client-code`'s anchors. */
+export const SERVER_KEY_PREFIXES: readonly string[] = SERVER_ONLY_PROVIDERS.flatMap((p) => p.prefixes ?? []);
 
 /** Whole tokens only: `re_…` inside `pre_…` is not a Resend key. */
 const TOKEN_CHAR = /[A-Za-z0-9_.-]/;
@@ -274,19 +293,19 @@ function isServerKey(provider: ServerOnlyProvider, key: string): boolean {
   return provider.keyCheck ? provider.keyCheck(key) : true;
 }
 
-/** Server-only provider keys anywhere in `text`. */
-export function findServerKeys(text: string): KeyMatch[] {
+/**
+ * Server-only provider keys anywhere in `text`. `starts`: where the keyword pass found one of
+ * `SERVER_KEY_PREFIXES` (or other anchors), so each key format is tried only there.
+ */
+export function findServerKeys(text: string, starts?: Int32Array): KeyMatch[] {
   const found: KeyMatch[] = [];
   for (const { provider, regex } of KEY_SCANNERS) {
-    regex.lastIndex = 0;
-    for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-      if (m.index > 0 && TOKEN_CHAR.test(text[m.index - 1])) {
-        // Inside a longer token: try again from the next character, as a lookbehind would.
-        regex.lastIndex = m.index + 1;
-        continue;
-      }
+    // A provider without prefixes must search the whole text.
+    forEachMatch(text, regex, provider.prefixes ? starts : undefined, (m) => {
+      // Inside a longer token: try again from the next character, as a lookbehind would.
+      if (m.index > 0 && TOKEN_CHAR.test(text[m.index - 1])) return m.index + 1;
       if (isServerKey(provider, m[0])) found.push({ provider, start: m.index, end: m.index + m[0].length });
-    }
+    });
   }
   return found;
 }

@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
+import { anchoredRegex, forEachMatch } from '../detector/anchored-search.js';
 import { defineRule } from '../plugins/api.js';
 import type { Fragment } from '../sources/fragment.js';
 import {
@@ -15,6 +16,7 @@ import {
   publicPrefixOf,
   publishableEntry,
   SERVER_KEY_KEYWORDS,
+  SERVER_KEY_PREFIXES,
   serverOnlyProviderByName,
   valueAfter,
   valueKind,
@@ -102,8 +104,9 @@ export function clientFileConvention(fragment: Pick<Fragment, 'path' | 'text' | 
 
 // Names are capped at 100 characters, like env names in public-env.ts.
 // Each regex starts with a literal (V8 then skips ahead fast) and looks back only where it matched.
-const ENV_REFERENCE = /(process\.env|import\.meta\.env)(?<![\w$.]\1)(?:\.([A-Za-z_$][\w$]{0,99})(?![\w$])|\[\s*(["'`])([A-Za-z_$][\w$]{0,99})\3\s*\])/g;
-const ENV_DESTRUCTURING = /(process\.env|import\.meta\.env)(?<=\{([^{}]{1,2000})\}\s*=\s*\1)(?![\w$])/dg;
+const ENV_PREFIXES = ['import.meta.env', 'process.env'];
+const ENV_REFERENCE = anchoredRegex(String.raw`(process\.env|import\.meta\.env)(?<![\w$.]\1)(?:\.([A-Za-z_$][\w$]{0,99})(?![\w$])|\[\s*(["'\`])([A-Za-z_$][\w$]{0,99})\3\s*\])`, '', { prefixes: ENV_PREFIXES });
+const ENV_DESTRUCTURING = anchoredRegex(String.raw`(process\.env|import\.meta\.env)(?<=\{([^{}]{1,2000})\}\s*=\s*\1)(?![\w$])`, '', { prefixes: ENV_PREFIXES, indices: true });
 
 interface EnvReference {
   name: string;
@@ -112,15 +115,15 @@ interface EnvReference {
   form: 'process.env' | 'import.meta.env';
 }
 
-/** `process.env.X`, `import.meta.env['X']`, `const { X, Y: y } = process.env`. */
-function envReferences(text: string): EnvReference[] {
+/** `process.env.X`, `import.meta.env['X']`, `const { X, Y: y } = process.env`. `starts`: see `findServerKeys`. */
+function envReferences(text: string, starts: Int32Array | undefined): EnvReference[] {
   const refs: EnvReference[] = [];
-  for (const m of text.matchAll(ENV_REFERENCE)) {
+  forEachMatch(text, ENV_REFERENCE, starts, (m) => {
     const name = m[2] ?? m[4];
     const start = m.index + m[0].lastIndexOf(name);
     refs.push({ name, start, end: start + name.length, form: m[1] as EnvReference['form'] });
-  }
-  for (const m of text.matchAll(ENV_DESTRUCTURING)) {
+  });
+  forEachMatch(text, ENV_DESTRUCTURING, starts, (m) => {
     let offset = m.indices![2][0];
     for (const part of m[2].split(',')) {
       const id = /^\s*([A-Za-z_$][\w$]{0,99})(?![\w$])/.exec(part);
@@ -130,7 +133,7 @@ function envReferences(text: string): EnvReference[] {
       }
       offset += part.length + 1;
     }
-  }
+  });
   return refs;
 }
 
@@ -140,6 +143,8 @@ export const serverKeyInClientCode = defineRule({
     provider: 'Browser',
     severity: 'high',
     keywords: ['process.env', 'import.meta.env', ...SERVER_KEY_KEYWORDS],
+    // Every key and every env reference starts with one of these: only there are they tried.
+    anchors: [...ENV_PREFIXES, ...SERVER_KEY_PREFIXES],
     // Kept next to the provider finding on the same key: that one says "rotate", this one says "move the call to the server".
     specificity: 'provider',
     messages: {
@@ -161,12 +166,12 @@ export const serverKeyInClientCode = defineRule({
       if (!convention) return;
       const { text } = fragment;
       const where = convention.where;
-      for (const key of findServerKeys(text)) {
+      for (const key of findServerKeys(text, context.starts)) {
         const messageId = convention.references === 'none' ? 'bundleKey' : 'key';
         context.report({ range: [key.start, key.end], messageId, data: { provider: key.provider.provider, where } });
       }
       if (convention.references === 'none') return;
-      for (const ref of envReferences(text)) {
+      for (const ref of envReferences(text, context.starts)) {
         if (convention.references === 'import.meta' && ref.form !== 'import.meta.env') continue;
         if (onCommentLine(text, ref.start)) continue;
         // Public names are `public-env-secret`'s: one finding per problem.

@@ -5,6 +5,7 @@
 import picomatch from 'picomatch';
 import type { CodeRule, Severity, Specificity } from '../plugins/api.js';
 import { shannonEntropy } from './entropy.js';
+import { forEachMatch } from './anchored-search.js';
 import { regexAnchoring, type RegexAnchoring } from './regex-prefixes.js';
 import { isPlaceholder, SECRET_CHECKS, type SecretCheck } from './secret-checks.js';
 
@@ -89,10 +90,6 @@ export interface PatternRule extends CodeRule {
 
 export class RuleDefinitionError extends Error {}
 
-/** Where a global search goes on after an empty match at `index` (the spec's AdvanceStringIndex). */
-function advance(text: string, index: number, unicode: boolean): number {
-  return unicode && (text.codePointAt(index) ?? 0) > 0xffff ? index + 2 : index + 1;
-}
 
 function compileRegex(source: string, flags: string, where: string): RegExp {
   try {
@@ -110,10 +107,14 @@ function compileRegex(source: string, flags: string, where: string): RegExp {
 export function compilePatternRule(def: PatternRuleDef, options: { validated?: boolean } = {}): PatternRule {
   const where = `${def.source ?? 'rule'}: rule ${def.id}`;
   const extraFlags = (def.flags ?? '').replace(/[gd]/g, '');
+  const anchoring = def.anchoring === undefined ? regexAnchoring(def.regex, extraFlags) : (def.anchoring ?? undefined);
   const compileRegexes = () => ({
-    regex: compileRegex(def.regex, `gd${extraFlags}`, `${where}: field regex`),
-    // The same regex tried at one offset: where the keyword pass found one of its prefixes.
-    sticky: compileRegex(def.regex, `yd${extraFlags}`, `${where}: field regex`),
+    // The search, and the same regex tried at one offset: where the keyword pass found a prefix.
+    regex: {
+      global: compileRegex(def.regex, `gd${extraFlags}`, `${where}: field regex`),
+      sticky: compileRegex(def.regex, `yd${extraFlags}`, `${where}: field regex`),
+      lookback: anchoring?.lookback ?? 0,
+    },
     precededBy: def.context ? { regex: compileRegex(def.context.pattern, (def.context.flags ?? '').replace(/[gdy]/g, ''), `${where}: field context.pattern`), before: def.context.before } : undefined,
     allowRegexes: (def.allow?.regexes ?? []).map((r, i) => compileRegex(r, '', `${where}: field allow.regexes[${i}]`)),
   });
@@ -125,8 +126,6 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
     return check;
   });
   const stopwords = (def.allow?.stopwords ?? []).map((s) => s.toLowerCase());
-  const anchoring = def.anchoring === undefined ? regexAnchoring(def.regex, extraFlags) : (def.anchoring ?? undefined);
-  const lookback = anchoring?.lookback ?? 0;
   // The path matcher is built on the rule's first fragment: compiling every rule at start-up stays cheap.
   const allowPaths = def.allow?.paths?.length ? def.allow.paths : undefined;
   let allowPathMatcher: ((path: string) => boolean) | undefined;
@@ -147,7 +146,7 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
     create: () => ({
       fragment(fragment, context) {
         if (allowPath?.(fragment.path)) return;
-        const { regex, sticky, precededBy, allowRegexes } = (regexes ??= compileRegexes());
+        const { regex, precededBy, allowRegexes } = (regexes ??= compileRegexes());
         const text = fragment.text;
         const consider = (match: RegExpExecArray): void => {
           const indices = match.indices!;
@@ -185,31 +184,7 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
           if (!checks.every((check) => check(input))) return;
           context.report({ range: [start, indices[0][1]], secretRange });
         };
-        const starts = context.starts;
-        if (starts === undefined) {
-          // The whole text, as String.prototype.matchAll would (an empty match moves on by one).
-          regex.lastIndex = 0;
-          for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
-            if (match[0].length === 0) regex.lastIndex = advance(text, match.index, regex.unicode);
-            consider(match);
-          }
-          return;
-        }
-        // Every match starts at a prefix (or `lookback` characters before it): trying each such
-        // place in order, from the end of the last match, finds the same matches as the search above.
-        let next = 0;
-        for (let k = 0; k < starts.length; k++) {
-          for (let at = Math.max(0, starts[k] - lookback); at <= starts[k]; at++) {
-            if (at < next) continue;
-            sticky.lastIndex = at;
-            const match = sticky.exec(text);
-            next = match === null ? at + 1 : at + Math.max(1, match[0].length);
-            if (match !== null) {
-              consider(match);
-              break;
-            }
-          }
-        }
+        forEachMatch(text, regex, context.starts, consider);
       },
     }),
   };

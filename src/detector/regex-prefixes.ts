@@ -159,7 +159,7 @@ export function regexPrefixes(source: string, flags = ''): string[] | undefined 
       const body = source.slice(i + 1, end - 1);
       i = end;
       // A few listed letters or digits (`[Dd]`, `[sr]`): each is a prefix; anything else is unknown.
-      return /^[A-Za-z0-9]{1,4}$/.test(body) ? { strings: new Set(body), open: true } : undefined;
+      return /^[A-Za-z0-9]{1,5}$/.test(body) ? { strings: new Set(body), open: true } : undefined;
     }
     if (c === '\\') {
       const d = source[i + 1];

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { regexPrefixes } from '../../src/detector/regex-prefixes.js';
 import {
   findServerKeys,
   isSecretLikeName,
@@ -61,6 +62,19 @@ describe('SERVER_ONLY_PROVIDERS', () => {
     expect(withKeys.every((p) => (p.keywords ?? []).length > 0 && p.rules)).toBe(true);
     const names = SERVER_ONLY_PROVIDERS.map((p) => p.example.name);
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('every key format declares the prefixes its matches start with (what regexPrefixes derives), and they find the example key', () => {
+    for (const provider of withKeys) {
+      expect(provider.prefixes, provider.provider).toEqual(regexPrefixes(provider.key!.source, provider.key!.flags));
+      const key = generate(provider.example.key!);
+      const text = `const a = 'x'; // é\nconst key = "${key}";\n`;
+      // Offsets where a prefix occurs, as the keyword pass would record them.
+      const starts = Int32Array.from(provider.prefixes!.flatMap((prefix) => [...text.toLowerCase().matchAll(new RegExp(prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g'))].map((m) => m.index)));
+      starts.sort();
+      expect(findServerKeys(text, starts).map((m) => m.provider.provider), provider.provider).toEqual(findServerKeys(text).map((m) => m.provider.provider));
+      expect(findServerKeys(text, starts).length, provider.provider).toBeGreaterThan(0);
+    }
   });
 
   it('names: words in order, any case style; not a provider word alone', () => {
