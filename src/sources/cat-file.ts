@@ -12,13 +12,22 @@ export type BlobContent =
   | { kind: 'binary'; size: number }
   | { kind: 'too-large'; size: number };
 
-/** How many requests may be in flight: enough to keep git busy, small enough to bound memory. */
-const WINDOW = 128;
+/** How many requests may be in flight: enough to keep git busy while we detect, small enough to bound memory. */
+const WINDOW = 1024;
+/**
+ * How much of git's output is read ahead of the consumer. The pipe holds only 64 KB: without this,
+ * git waits whenever we detect, and we wait whenever git resolves deltas.
+ */
+const READ_AHEAD = 16 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 export class CatFile {
   private child: ChildProcessWithoutNullStreams | undefined;
-  private stdout: AsyncIterator<Buffer> | undefined;
+  /** Output read from git, not yet consumed, and its size; whether git's output ended. */
+  private chunks: Buffer[] = [];
+  private queued = 0;
+  private ended = false;
+  private wake: (() => void) | undefined;
   private pending: Buffer = EMPTY;
   private stderr = '';
   private failure: Error | undefined;
@@ -43,7 +52,16 @@ export class CatFile {
     });
     child.stdin.on('error', () => {}); // git died: the read side reports why
     this.closed = new Promise((resolve) => child.on('close', resolve));
-    this.stdout = child.stdout[Symbol.asyncIterator]();
+    child.stdout.on('data', (chunk: Buffer) => {
+      this.chunks.push(chunk);
+      this.queued += chunk.length;
+      if (this.queued > READ_AHEAD) child.stdout.pause();
+      this.wake?.();
+    });
+    child.stdout.on('end', () => {
+      this.ended = true;
+      this.wake?.();
+    });
     this.child = child;
     return child;
   }
@@ -124,8 +142,16 @@ export class CatFile {
 
   /** Next chunk from git, or an error saying why git stopped answering. */
   private async nextChunk(): Promise<Buffer> {
-    const next = await this.stdout!.next();
-    if (!next.done) return next.value;
+    while (this.chunks.length === 0 && !this.ended) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+    const chunk = this.chunks.shift();
+    if (chunk !== undefined) {
+      this.queued -= chunk.length;
+      if (this.queued <= READ_AHEAD / 2 && this.child!.stdout.isPaused()) this.child!.stdout.resume();
+      return chunk;
+    }
     const code = await this.closed;
     if (this.failure) throw this.failure;
     const reason = this.stderr.trim().split('\n')[0]?.replace(/^fatal: /, '');
