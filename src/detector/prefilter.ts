@@ -138,6 +138,18 @@ class Kernel {
   }
 }
 
+function flatOutputs(outputs: readonly (readonly number[] | undefined)[], anchorOutputs: readonly (readonly number[] | undefined)[]): [Int32Array, Int32Array] {
+  const at = new Int32Array(outputs.length);
+  const data: number[] = [];
+  for (let index = 0; index < outputs.length; index++) {
+    at[index] = data.length;
+    const rules = outputs[index] ?? [];
+    const pairs = anchorOutputs[index] ?? [];
+    data.push(rules.length, ...rules, pairs.length / 2, ...pairs);
+  }
+  return [at, Int32Array.from(data)];
+}
+
 function anchoredRules(ruleCount: number, anchorOutputs: [number, number[]][]): Uint8Array {
   const anchored = new Uint8Array(ruleCount);
   for (const [, pairs] of anchorOutputs) for (let k = 0; k < pairs.length; k += 2) anchored[pairs[k]] = 1;
@@ -169,6 +181,9 @@ export class Prefilter {
   private readonly outputs: (readonly number[] | undefined)[];
   /** For each output state, (rule index, length) pairs of the anchors that end there. */
   private readonly anchorOutputs: (readonly number[] | undefined)[];
+  /** Both, flat for the walk: at `outputAt[index]`, the rule count and rules, then the pair count and pairs. */
+  private readonly outputAt: Int32Array;
+  private readonly outputData: Int32Array;
   /** Rules that have no keyword (or a non-ASCII one) and so run on every fragment. */
   private readonly alwaysRun: readonly number[];
   private readonly gatedCount: number;
@@ -206,6 +221,7 @@ export class Prefilter {
       this.gatedCount = precomputed.gatedCount;
       this.hasAnchors = precomputed.anchorOutputs.length > 0;
       this.anchored = anchoredRules(keywordsByRule.length, precomputed.anchorOutputs);
+      [this.outputAt, this.outputData] = flatOutputs(this.outputs, this.anchorOutputs);
       return;
     }
     const always: number[] = [];
@@ -310,6 +326,7 @@ export class Prefilter {
     });
     this.outputFrom = quiet * classes;
     this.leadState = leadState === -1 ? -1 : this.outputFrom;
+    [this.outputAt, this.outputData] = flatOutputs(this.outputs, this.anchorOutputs);
     this.anchored = anchoredRules(keywordsByRule.length, this.toTables(keywordsByRule).anchorOutputs);
   }
 
@@ -388,19 +405,16 @@ export class Prefilter {
       this.addLead(end - 1);
       return false;
     }
-    const index = ((state - this.outputFrom) / this.classes) | 0;
-    const rules = this.outputs[index];
-    if (rules !== undefined) {
-      const hit = this.marks;
-      for (const r of rules) {
-        if (hit[r] === 0) {
-          hit[r] = 1;
-          this.remaining--;
-        }
+    const data = this.outputData;
+    let at = this.outputAt[((state - this.outputFrom) / this.classes) | 0];
+    const hit = this.marks;
+    for (let stop = at + 1 + data[at++]; at < stop; at++) {
+      if (hit[data[at]] === 0) {
+        hit[data[at]] = 1;
+        this.remaining--;
       }
     }
-    const anchors = this.anchorOutputs[index];
-    if (anchors !== undefined) for (let k = 0; k < anchors.length; k += 2) this.addStart(anchors[k], end - anchors[k + 1]);
+    for (let stop = at + 1 + 2 * data[at++]; at < stop; at += 2) this.addStart(data[at], end - data[at + 1]);
     return this.remaining === 0 && !this.hasAnchors;
   };
 
