@@ -118,8 +118,13 @@ const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsCon
  * one saved is ~70 ms.
  */
 export function* readFiles(root: string, files: readonly string[], maxFileSize: number, stats: ScanStats): Generator<RawFragment> {
+  // Listed paths are normal relative paths (git's, fast-glob's): on POSIX, joining them to the
+  // root needs no normalizing (path.join per file was ~3% of a scan). A file named outside the
+  // root (`../x`) still goes through join, which resolves `..` as the user meant it.
+  const prefix = sep === '/' ? (root.endsWith('/') ? root : `${root}/`) : undefined;
   for (const path of files) {
-    const buffer = readFile(join(root, path), path, maxFileSize, stats);
+    const abs = prefix === undefined || path.startsWith('../') ? join(root, path) : prefix + path;
+    const buffer = readFile(abs, path, maxFileSize, stats);
     if (buffer === undefined) continue;
     if (looksBinary(buffer)) {
       stats.skip(path, 'binary');
