@@ -18,6 +18,8 @@ export interface PrefilterTables {
   delta: Int32Array;
   /** States at or above this (pre-multiplied) one have outputs. */
   outputFrom: number;
+  /** The longest keyword or anchor (the kernel's two half-walks overlap by this less one). */
+  longest: number;
   outputs: [number, number[]][];
   /** For output states where anchors end: pairs of (rule index, anchor length). */
   anchorOutputs: [number, number[]][];
@@ -64,7 +66,7 @@ export function decodeTables(bytes: Uint8Array): PrefilterTables | undefined {
     const length = buffer.readUInt32LE(0);
     const header = JSON.parse(buffer.toString('utf8', 4, 4 + length)) as Omit<PrefilterTables, 'delta' | 'classOf'> & { classOf: number[]; deltaLength: number; littleEndian: boolean };
     const start = (4 + length + 3) & ~3;
-    if (header.littleEndian !== LITTLE_ENDIAN || header.classOf.length !== 256 || buffer.length !== start + header.deltaLength * 4 || typeof header.outputFrom !== 'number' || !Array.isArray(header.anchorOutputs)) return undefined;
+    if (header.littleEndian !== LITTLE_ENDIAN || header.classOf.length !== 256 || buffer.length !== start + header.deltaLength * 4 || typeof header.outputFrom !== 'number' || typeof header.longest !== 'number' || !Array.isArray(header.anchorOutputs)) return undefined;
     // A copy: typed arrays need an aligned offset, and the file buffer may not give one.
     const delta = new Int32Array(header.deltaLength);
     new Uint8Array(delta.buffer).set(buffer.subarray(start));
@@ -84,56 +86,87 @@ declare const WebAssembly: {
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   scan(state: number, from: number, end: number, outputFrom: number, events: number, eventsEnd: number): number;
+  scanSplit(stateA: number, stateB: number, fromA: number, fromB: number, endA: number, splitEnd: number, outputFrom: number, events: number, eventsEnd: number): number;
 }
 
-/** The kernel's memory layout (prefilter.wat): two result slots, the class table, the transition table. */
-const KERNEL_CLASSES = 8;
-const KERNEL_TABLE = 264;
+/** The kernel's memory layout (prefilter.wat): result slots, the class table, the transition table. */
+const KERNEL_CLASSES = 16;
+const KERNEL_TABLE = 272;
 /** Events (state, position) the kernel collects before JS reads them: one call per batch, not per hit. */
 const KERNEL_EVENTS = 2048;
 /** Input goes into the kernel's memory this many bytes at a time (small enough to stay in cache). */
 const KERNEL_CHUNK = 64 * 1024;
 /** Below this size the JS loop is as fast as copying the bytes into the kernel's memory. */
 const KERNEL_MIN_BYTES = 512;
+/** Below this many bytes (beyond the overlap) a chunk is walked once, not as two interleaved halves. */
+const SPLIT_MIN_BYTES = 2048;
 
 /** The WebAssembly loop (prefilter.wat) with this automaton's tables in its memory. */
 class Kernel {
-  private readonly scan: KernelExports['scan'];
+  private readonly exports: KernelExports;
   private readonly memory: Uint8Array;
   private readonly words: Int32Array;
   private readonly events: number;
   private readonly input: number;
 
-  constructor(wasm: Uint8Array, classOf: Uint8Array, delta: Int32Array) {
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(wasm), {}).exports as KernelExports;
-    this.scan = exports.scan;
+  /** `overlap`: the longest pattern's length less one, what the second half's walk reads before its half. */
+  constructor(
+    wasm: Uint8Array,
+    classOf: Uint8Array,
+    delta: Int32Array,
+    private readonly overlap: number,
+  ) {
+    this.exports = new WebAssembly.Instance(new WebAssembly.Module(wasm), {}).exports as KernelExports;
     this.events = KERNEL_TABLE + delta.byteLength;
     this.input = this.events + KERNEL_EVENTS * 8;
-    const missing = this.input + KERNEL_CHUNK - exports.memory.buffer.byteLength;
-    if (missing > 0) exports.memory.grow(Math.ceil(missing / 65536));
-    this.memory = new Uint8Array(exports.memory.buffer);
-    this.words = new Int32Array(exports.memory.buffer);
-    this.memory.set(classOf, KERNEL_CLASSES); // bytes 128-255 keep class 0
+    const missing = this.input + KERNEL_CHUNK - this.exports.memory.buffer.byteLength;
+    if (missing > 0) this.exports.memory.grow(Math.ceil(missing / 65536));
+    this.memory = new Uint8Array(this.exports.memory.buffer);
+    this.words = new Int32Array(this.exports.memory.buffer);
+    this.memory.set(classOf, KERNEL_CLASSES);
     this.words.set(delta, KERNEL_TABLE / 4);
   }
 
-  /** `Prefilter.markBytes`' walk: calls `onOutput(state, end)` at each output state until it returns true. */
+  /**
+   * `Prefilter.markBytes`' walk: calls `onOutput(state, end)` at each output state until it returns
+   * true. Events come in order within each half of a chunk, not across the halves.
+   */
   walk(bytes: Uint8Array, outputFrom: number, onOutput: (state: number, end: number) => boolean): void {
     const { words, events, input } = this;
     const eventsEnd = events + KERNEL_EVENTS * 8;
+    const deliver = (offset: number): boolean => {
+      const stop = words[1] >> 2;
+      for (let e = events >> 2; e < stop; e += 2) {
+        if (onOutput(words[e], offset + words[e + 1] - input)) return true;
+      }
+      return false;
+    };
     let s = 0;
     for (let offset = 0; offset < bytes.length; offset += KERNEL_CHUNK) {
       const n = Math.min(KERNEL_CHUNK, bytes.length - offset);
       this.memory.set(n === bytes.length ? bytes : bytes.subarray(offset, offset + n), input);
-      const end = input + n;
-      for (let p = input; p < end; ) {
-        p = this.scan(s, p, end, outputFrom, events, eventsEnd);
-        s = words[0];
-        const stop = words[1] >> 2;
-        for (let e = events >> 2; e < stop; e += 2) {
-          if (onOutput(words[e], offset + words[e + 1] - input)) return;
+      if (n < SPLIT_MIN_BYTES + this.overlap) {
+        for (let p = input; p < input + n; ) {
+          p = this.exports.scan(s, p, input + n, outputFrom, events, eventsEnd);
+          s = words[0];
+          if (deliver(offset)) return;
         }
+        continue;
       }
+      // Two halves of equal length, walked side by side: the first from the carried state, the
+      // second from the root, starting `overlap` bytes early so that by the end of the first half
+      // it is in the state the whole walk would be in (a state depends on the last pattern-length
+      // bytes only). It reports only what ends in its own half.
+      const half = Math.ceil((n + this.overlap) / 2);
+      const gap = n - half;
+      let sB = 0;
+      for (let p = input; p < input + half; ) {
+        p = this.exports.scanSplit(s, sB, p, p + gap, input + half, input + half, outputFrom, events, eventsEnd);
+        s = words[0];
+        sB = words[2];
+        if (deliver(offset)) return;
+      }
+      s = sB;
     }
   }
 }
@@ -169,6 +202,8 @@ export class Prefilter {
   /** States at or above this one (pre-multiplied) have outputs; the others have none. */
   private readonly outputFrom: number;
   private readonly classes: number;
+  /** The longest pattern (keyword or anchor). */
+  private readonly longest: number;
   /** The state a UTF-8 lead byte leads to (an output state), or -1 without anchors. */
   private readonly leadState: number;
   /** The bytes of the current pass, where its non-ASCII characters start, and whether they all fit. */
@@ -210,6 +245,7 @@ export class Prefilter {
       this.classOf = precomputed.classOf;
       this.delta = precomputed.delta;
       this.outputFrom = precomputed.outputFrom;
+      this.longest = precomputed.longest;
       this.classes = Math.max(...precomputed.classOf) + 1;
       this.leadState = precomputed.anchorOutputs.length > 0 ? precomputed.outputFrom : -1;
       const count = (precomputed.delta.length - precomputed.outputFrom) / this.classes;
@@ -241,6 +277,7 @@ export class Prefilter {
     this.alwaysRun = always;
     this.gatedCount = keywordsByRule.length - always.length;
     this.hasAnchors = patterns.some((p) => p.anchorLength !== undefined);
+    this.longest = patterns.reduce((n, p) => Math.max(n, p.text.length), 0);
 
     // Character classes: one per distinct pattern character, 0 for everything else.
     let classes = 1;
@@ -344,6 +381,7 @@ export class Prefilter {
       classOf: this.classOf,
       delta: this.delta,
       outputFrom: this.outputFrom,
+      longest: this.longest,
       outputs: entries(this.outputs),
       anchorOutputs: entries(this.anchorOutputs),
       alwaysRun: [...this.alwaysRun],
@@ -379,7 +417,7 @@ export class Prefilter {
     else if (this.gatedCount === 0) return hit;
     if (this.kernel === undefined && this.kernelBytes !== undefined && bytes.length >= KERNEL_MIN_BYTES) {
       try {
-        this.kernel = new Kernel(this.kernelBytes, this.classOf, this.delta);
+        this.kernel = new Kernel(this.kernelBytes, this.classOf, this.delta, Math.max(0, this.longest - 1));
       } catch {
         this.kernelBytes = undefined; // no WebAssembly here (node --jitless): the JS loop does the same
       }
@@ -483,6 +521,8 @@ export class Prefilter {
     if (this.leadCount < 0) return false;
     if (this.leadCount === 0) return text.length === this.bytes.length;
     if (text.includes('\uFFFD')) return false;
+    // The kernel walks a chunk as two halves side by side: their leads interleave.
+    this.leads.subarray(0, this.leadCount).sort();
     let shrink = 0;
     for (let k = 0; k < this.leadCount; k++) shrink += this.shrinkAt(this.leads[k], text);
     return this.bytes.length - shrink === text.length;

@@ -84,6 +84,25 @@ describe('Prefilter', () => {
     }
   });
 
+  it('the WebAssembly loop finds a keyword and an anchor at every offset around where it splits a chunk in two', () => {
+    const kernel = readFileSync(new URL('../../dist/prefilter.wasm', import.meta.url));
+    const keyword = 'a-long-keyword-of-thirty-seven-chars!';
+    const prefilter = new Prefilter([[keyword], ['zz']], { kernel, anchorsByRule: [[keyword], ['q']] });
+    for (const n of [3_000, 65_536 + 3_000]) {
+      // The halves meet near the middle of each 64 KB chunk: sweep a window around it.
+      const middles = n > 65_536 ? [32_768, 65_536 + (n - 65_536) / 2] : [n / 2];
+      for (const middle of middles) {
+        for (let at = middle - 80; at <= middle + 80; at++) {
+          const text = `${'.'.repeat(at)}${keyword.toUpperCase()}${'.'.repeat(n - at)}`;
+          const bytes = Buffer.from(text);
+          expect(prefilter.markBytes(bytes)[0], `keyword at ${at} of ${n}`).toBe(1);
+          expect([...prefilter.startsOf(0, text)!], `anchor at ${at} of ${n}`).toEqual([at]);
+          expect([...prefilter.startsOf(1, text)!]).toEqual([]);
+        }
+      }
+    }
+  });
+
   it('runs keyword-less rules everywhere and stops early when every rule is in', () => {
     const prefilter = new Prefilter([['abc'], [], ['bcd', 'zz']]);
     expect(prefilter.candidates('xx')).toEqual([1]);
