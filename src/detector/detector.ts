@@ -134,7 +134,7 @@ export class RuleSet {
           endLine: to.line,
           endColumn: to.column + 1,
           secret,
-          lineText: lines.lineText(start),
+          lineText: lines.snippet(start),
           fingerprint: fingerprintOf(rule.id, secret, fragment.path, secret.length > 0 ? '' : lines.lineText(start)),
           origin: fragment.origin,
           commit: fragment.commit,

@@ -1,3 +1,6 @@
+/** Characters a secret or a word is made of: a snippet never starts or ends in a run of them. */
+const TOKEN = /[A-Za-z0-9_+/=.\-~$]/;
+
 /** Offset → line/column, computed only when a rule reports something (never per line in the hot loop). */
 export class LineIndex {
   private starts: number[] | undefined;
@@ -34,17 +37,44 @@ export class LineIndex {
     return { line: this.startLine + idx, column: offset - this.lineStarts()[idx] + 1 };
   }
 
+  /**
+   * `lineText` for reports: where a long line is cut, the token the cut went through is left out
+   * and `…` marks the cut, so a secret cut in two (which no mask would recognise) never shows.
+   */
+  snippet(offset: number, max = 2000): string {
+    const [start, end] = this.window(offset, max);
+    const [lineStart, lineEnd] = this.lineBounds(offset);
+    let from = start;
+    let to = end;
+    if (from > lineStart) while (from < to && TOKEN.test(this.text[from])) from++;
+    if (to < lineEnd) while (to > from && TOKEN.test(this.text[to - 1])) to--;
+    return `${from > lineStart ? '…' : ''}${this.text.slice(from, to)}${to < lineEnd ? '…' : ''}`;
+  }
+
   /** The text of the line holding `offset`, without its line ending, cut to `max` chars around it. */
   lineText(offset: number, max = 2000): string {
+    const [start, end] = this.window(offset, max);
+    return this.text.slice(start, end);
+  }
+
+  /** Start and end (without the line ending) of the line holding `offset`. */
+  private lineBounds(offset: number): [number, number] {
     const starts = this.lineStarts();
     const idx = this.lineAt(offset);
-    let start = starts[idx];
+    const start = starts[idx];
     let end = idx + 1 < starts.length ? starts[idx + 1] - 1 : this.text.length;
     if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return [start, end];
+  }
+
+  /** The part of the line holding `offset` that a snippet shows: all of it, or `max` chars around `offset`. */
+  private window(offset: number, max: number): [number, number] {
+    let [start, end] = this.lineBounds(offset);
     if (end - start > max) {
       start = Math.max(start, offset - max / 2);
       end = Math.min(end, start + max);
     }
-    return this.text.slice(start, end);
+    return [start, end];
   }
+
 }

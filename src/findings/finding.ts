@@ -101,17 +101,79 @@ export interface ReportOptions {
 }
 
 export function toReported(finding: Finding, options: ReportOptions): ReportedFinding {
+  const mask = options.showSecrets ? undefined : new SecretMask([finding.secret, ...(options.sameLineSecrets ?? [])]);
+  return reportedWith(finding, options.showSecrets, mask);
+}
+
+/**
+ * Masks every occurrence of a line's secrets in a snippet. A few secrets are replaced one after
+ * another, longest first; many (a minified line with thousands of findings) are found in one pass
+ * over the snippet through an index of their first characters, so a line's N findings cost N
+ * snippets, not N² replacements.
+ */
+function groupByLength(secrets: readonly { text: string; redacted: string }[]): [number, Map<string, { text: string; redacted: string }>][] {
+  const groups = new Map<number, Map<string, { text: string; redacted: string }>>();
+  for (const secret of secrets) {
+    const group = groups.get(secret.text.length) ?? new Map<string, { text: string; redacted: string }>();
+    group.set(secret.text, secret);
+    groups.set(secret.text.length, group);
+  }
+  return [...groups].sort((a, b) => b[0] - a[0]);
+}
+
+/** Snippets are cut to this many characters. */
+const SNIPPET_MAX = 300;
+
+class SecretMask {
+  /** Distinct secrets (their first line: a snippet is one line), longest first, with their redaction. */
+  private readonly secrets: { text: string; redacted: string }[];
+  private byLength: [number, Map<string, { text: string; redacted: string }>][] | undefined;
+
+  constructor(secrets: readonly string[]) {
+    const seen = new Map<string, string>();
+    for (const secret of secrets) {
+      const text = secret.split(/\r?\n/)[0];
+      if (text.length > 0 && !seen.has(text)) seen.set(text, redact(secret));
+    }
+    this.secrets = [...seen].map(([text, redacted]) => ({ text, redacted })).sort((a, b) => b.text.length - a.text.length);
+  }
+
+  /** The snippet masked; past `max` characters of output the rest may be left off (the caller cuts there). */
+  apply(snippet: string, max: number): string {
+    if (this.secrets.length <= 32) {
+      for (const { text, redacted } of this.secrets) snippet = snippet.split(text).join(redacted);
+      return snippet;
+    }
+    // Secrets by length, longest first: at each position, one lookup of the text of each length.
+    this.byLength ??= groupByLength(this.secrets);
+    let out = '';
+    let copied = 0;
+    for (let i = 0; i < snippet.length; ) {
+      // Output so far plus the unmasked run before i: once past `max`, nothing after is shown.
+      if (out.length + (i - copied) > max) return out + snippet.slice(copied, i);
+      let match: { text: string; redacted: string } | undefined;
+      for (const [length, secrets] of this.byLength) {
+        if (i + length > snippet.length) continue;
+        match = secrets.get(snippet.slice(i, i + length));
+        if (match !== undefined) break;
+      }
+      if (match === undefined) {
+        i++;
+        continue;
+      }
+      out += snippet.slice(copied, i) + match.redacted;
+      i += match.text.length;
+      copied = i;
+    }
+    return out + snippet.slice(copied);
+  }
+}
+
+function reportedWith(finding: Finding, showSecrets: boolean, mask: SecretMask | undefined): ReportedFinding {
   const { secret } = finding;
   let snippet = finding.lineText;
-  if (!options.showSecrets) {
-    // Longest first, so a secret that contains another is masked whole.
-    const secrets = [...new Set([secret, ...(options.sameLineSecrets ?? [])])].sort((a, b) => b.length - a.length);
-    for (const s of secrets) {
-      const firstLine = s.split(/\r?\n/)[0];
-      if (firstLine.length > 0) snippet = snippet.split(firstLine).join(redact(s));
-    }
-  }
-  if (snippet.length > 300) snippet = `${snippet.slice(0, 300)}…`;
+  if (mask !== undefined) snippet = mask.apply(snippet, SNIPPET_MAX);
+  if (snippet.length > SNIPPET_MAX) snippet = `${snippet.slice(0, SNIPPET_MAX)}…`;
   const reported: ReportedFinding = {
     ruleId: finding.ruleId,
     severity: finding.severity,
@@ -121,7 +183,7 @@ export function toReported(finding: Finding, options: ReportOptions): ReportedFi
     column: finding.column,
     endLine: finding.endLine,
     endColumn: finding.endColumn,
-    redacted: options.showSecrets ? secret : redact(secret),
+    redacted: showSecrets ? secret : redact(secret),
     fingerprint: finding.fingerprint,
     snippet,
   };
@@ -131,7 +193,7 @@ export function toReported(finding: Finding, options: ReportOptions): ReportedFi
   if (finding.occurrences !== undefined) reported.occurrences = finding.occurrences;
   if (finding.verified !== undefined) reported.verified = finding.verified;
   if (finding.access !== undefined) reported.access = finding.access;
-  if (options.showSecrets) reported.secret = secret;
+  if (showSecrets) reported.secret = secret;
   return reported;
 }
 
@@ -155,5 +217,13 @@ export function toReportedAll(findings: readonly Finding[], options: { showSecre
     list.push(f.secret);
     byLine.set(lineKey(f), list);
   }
-  return findings.map((f) => toReported(f, { showSecrets: options.showSecrets, sameLineSecrets: byLine.get(lineKey(f)) }));
+  // One mask per line, shared by the line's findings.
+  const masks = new Map<string, SecretMask>();
+  const maskOf = (f: Finding): SecretMask => {
+    const key = lineKey(f);
+    let mask = masks.get(key);
+    if (mask === undefined) masks.set(key, (mask = new SecretMask([f.secret, ...(byLine.get(key) ?? [])])));
+    return mask;
+  };
+  return findings.map((f) => reportedWith(f, options.showSecrets, options.showSecrets ? undefined : maskOf(f)));
 }

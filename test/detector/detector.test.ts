@@ -49,6 +49,21 @@ describe('detector', () => {
     }
   });
 
+  it('masks every secret in the snippets of a line with 20k distinct findings (no partial one where the line is cut), without quadratic work', () => {
+    // 12 characters, no run of six alike (that would be a placeholder, not a finding).
+    const id = (i: number) => `${i.toString(36).padStart(4, 'a')}x${((i * 7919) % 1e7).toString(36).padStart(5, 'k')}z9`;
+    const tokens = Array.from({ length: 20_000 }, (_, i) => `tok_${id(i)}`);
+    const found = ruleSet.detect(fragment(tokens.join(' ')));
+    expect(found).toHaveLength(20_000);
+    const started = performance.now();
+    const reported = toReportedAll(found, { showSecrets: false });
+    // A quadratic masking (every secret of the line replaced in every snippet) takes minutes here.
+    expect(performance.now() - started).toBeLessThan(15_000);
+    // Not a whole secret, nor the tail of one the cut went through (`…` marks the cut).
+    for (const r of reported) expect(r.snippet, r.snippet).not.toMatch(/tok_[a-z0-9]{12}|^…[a-z0-9]/);
+    expect(reported[500].snippet).toMatch(/^… tok_…\(16 chars\) tok_…\(16 chars\)/);
+  });
+
   it('secretFrom: a regex that starts at the literal middle reports the whole token, from the lookbehind group', () => {
     const head = generate('{{hex 32}}', 3);
     const midRule = compilePatternRule({ id: 't-mid', description: 'mid', provider: 'T', severity: 'high', keywords: ['-us'], regex: '-us(?<=(?<![A-Za-z0-9])(?<head>[a-f0-9]{32})-us)[0-9]{1,2}(?![A-Za-z0-9])', secretGroup: 0, secretFrom: 'head' });
