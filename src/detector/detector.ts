@@ -82,7 +82,7 @@ export class RuleSet {
 
   /** The prefilter as data, for the build to precompute (see `PrefilterTables`). */
   prefilterTables(): PrefilterTables {
-    return this.prefilter.toTables(this.keywordsByRule(), this.anchorsByRule());
+    return this.prefilter.toTables();
   }
 
   get projectRules(): readonly ActiveRule[] {

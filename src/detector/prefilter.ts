@@ -171,22 +171,138 @@ class Kernel {
   }
 }
 
-function flatOutputs(outputs: readonly (readonly number[] | undefined)[], anchorOutputs: readonly (readonly number[] | undefined)[]): [Int32Array, Int32Array] {
-  const at = new Int32Array(outputs.length);
-  const data: number[] = [];
-  for (let index = 0; index < outputs.length; index++) {
-    at[index] = data.length;
-    const rules = outputs[index] ?? [];
-    const pairs = anchorOutputs[index] ?? [];
-    data.push(rules.length, ...rules, pairs.length / 2, ...pairs);
+/**
+ * Builds the automaton for these keywords and anchors: an Aho–Corasick trie folded into a dense
+ * transition table, states with outputs numbered last.
+ */
+function buildTables(keywordsByRule: readonly (readonly string[])[], anchorsByRule: readonly (readonly string[] | undefined)[]): PrefilterTables {
+  const alwaysRun: number[] = [];
+  // Patterns: a keyword marks its rule; an anchor records where it starts (`length` back from its end).
+  const patterns: { text: string; rule: number; anchorLength?: number }[] = [];
+  keywordsByRule.forEach((keywords, rule) => {
+    const lower = keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
+    // eslint-disable-next-line no-control-regex
+    if (lower.length === 0 || lower.some((k) => /[^\x00-\x7f]/.test(k))) alwaysRun.push(rule);
+    else for (const k of lower) patterns.push({ text: k, rule });
+    const anchors = (anchorsByRule[rule] ?? []).map((a) => a.toLowerCase());
+    // eslint-disable-next-line no-control-regex
+    if (anchors.length > 0 && anchors.every((a) => a.length > 0 && !/[^\x00-\x7f]/.test(a))) {
+      for (const a of anchors) patterns.push({ text: a, rule, anchorLength: a.length });
+    }
+  });
+  const hasAnchors = patterns.some((p) => p.anchorLength !== undefined);
+
+  // Character classes: one per distinct pattern character, 0 for everything else.
+  const classOf = new Uint8Array(256);
+  let classes = 1;
+  for (const { text } of patterns) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (classOf[c] === 0) classOf[c] = classes++;
+    }
   }
-  return [at, Int32Array.from(data)];
+  for (let c = 65; c <= 90; c++) classOf[c] = classOf[c + 32]; // fold A-Z onto a-z
+  // Anchor starts are byte offsets; to turn them into text offsets, the walk also reports where
+  // each non-ASCII character starts (its UTF-8 lead byte), by going to a copy of the root that
+  // counts as an output state. Continuation bytes keep class 0, which leads to the root too.
+  const leadClass = hasAnchors ? classes++ : 0;
+  for (let c = 0xc2; c <= 0xf4; c++) classOf[c] = leadClass;
+
+  // Trie, written straight into the transition table (0 = no child yet: the root is never a child).
+  const maxStates = 2 + patterns.reduce((n, p) => n + p.text.length, 0);
+  const trie = new Int32Array(maxStates * classes);
+  const marksAt: (Set<number> | undefined)[] = [];
+  const anchorsAt: (Map<string, [number, number]> | undefined)[] = [];
+  let states = 1;
+  for (const { text, rule, anchorLength } of patterns) {
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      const slot = s * classes + classOf[text.charCodeAt(i)];
+      if (trie[slot] === 0) trie[slot] = states++;
+      s = trie[slot];
+    }
+    if (anchorLength === undefined) (marksAt[s] ??= new Set()).add(rule);
+    else (anchorsAt[s] ??= new Map()).set(`${rule}:${anchorLength}`, [rule, anchorLength]);
+  }
+
+  // Breadth-first: failure links folded into a full DFA table (missing children take the
+  // failure state's transition), outputs inherited along failure links.
+  const fail = new Int32Array(states);
+  const queue: number[] = [];
+  for (let cls = 0; cls < classes; cls++) if (trie[cls] !== 0) queue.push(trie[cls]);
+  for (let head = 0; head < queue.length; head++) {
+    const s = queue[head];
+    for (const r of marksAt[fail[s]] ?? []) (marksAt[s] ??= new Set()).add(r);
+    for (const [key, pair] of anchorsAt[fail[s]] ?? []) (anchorsAt[s] ??= new Map()).set(key, pair);
+    for (let cls = 0; cls < classes; cls++) {
+      const slot = s * classes + cls;
+      const next = trie[slot];
+      const viaFail = trie[fail[s] * classes + cls];
+      if (next !== 0) {
+        fail[next] = viaFail;
+        queue.push(next);
+      } else {
+        trie[slot] = viaFail;
+      }
+    }
+  }
+
+  // The lead state: the root's transitions, and every state goes there on a lead byte.
+  const leadState = hasAnchors ? states++ : -1;
+  if (leadState !== -1) {
+    trie.copyWithin(leadState * classes, 0, classes);
+    for (let s = 0; s < states; s++) trie[s * classes + leadClass] = leadState;
+  }
+
+  // Renumber: states without outputs first (the root stays 0, it has none), then the lead state,
+  // then those with outputs; pre-multiply targets by the class count so the loop does one add
+  // per character.
+  const hasOutput = (s: number) => (marksAt[s]?.size ?? 0) + (anchorsAt[s]?.size ?? 0) > 0;
+  const order: number[] = [];
+  for (let s = 0; s < states; s++) if (s !== leadState && !hasOutput(s)) order.push(s);
+  const quiet = order.length;
+  if (leadState !== -1) order.push(leadState);
+  for (let s = 0; s < states; s++) if (s !== leadState && hasOutput(s)) order.push(s);
+  const renamed = new Int32Array(states);
+  order.forEach((old, state) => (renamed[old] = state));
+  const delta = new Int32Array(states * classes);
+  const outputs: [number, number[]][] = [];
+  const anchorOutputs: [number, number[]][] = [];
+  order.forEach((old, state) => {
+    for (let cls = 0; cls < classes; cls++) delta[state * classes + cls] = renamed[trie[old * classes + cls]] * classes;
+    if (marksAt[old]?.size) outputs.push([state * classes, [...marksAt[old]].sort((a, b) => a - b)]);
+    if (anchorsAt[old]?.size) anchorOutputs.push([state * classes, [...anchorsAt[old].values()].flat()]);
+  });
+  return {
+    key: prefilterKey(keywordsByRule, anchorsByRule),
+    classOf,
+    delta,
+    outputFrom: quiet * classes,
+    longest: patterns.reduce((n, p) => Math.max(n, p.text.length), 0),
+    outputs,
+    anchorOutputs,
+    alwaysRun,
+    gatedCount: keywordsByRule.length - alwaysRun.length,
+  };
 }
 
-function anchoredRules(ruleCount: number, anchorOutputs: [number, number[]][]): Uint8Array {
-  const anchored = new Uint8Array(ruleCount);
-  for (const [, pairs] of anchorOutputs) for (let k = 0; k < pairs.length; k += 2) anchored[pairs[k]] = 1;
-  return anchored;
+/**
+ * The walk's view of the outputs: at `at[index]` (index = output state's number from `outputFrom`)
+ * in `data`, the rule count and rules, then the anchor pair count and (rule, length) pairs.
+ */
+function flatOutputs(tables: PrefilterTables, classes: number): { at: Int32Array; data: Int32Array } {
+  const count = (tables.delta.length - tables.outputFrom) / classes;
+  const rules: number[][] = Array.from({ length: count }, () => []);
+  const pairs: number[][] = Array.from({ length: count }, () => []);
+  for (const [state, list] of tables.outputs) rules[(state - tables.outputFrom) / classes] = list;
+  for (const [state, list] of tables.anchorOutputs) pairs[(state - tables.outputFrom) / classes] = list;
+  const at = new Int32Array(count);
+  const data: number[] = [];
+  for (let index = 0; index < count; index++) {
+    at[index] = data.length;
+    data.push(rules[index].length, ...rules[index], pairs[index].length / 2, ...pairs[index]);
+  }
+  return { at, data: Int32Array.from(data) };
 }
 
 /** A rule's recorded anchor starts stop growing here; past it, the rule searches the whole text. */
@@ -195,39 +311,32 @@ const NO_STARTS = new Int32Array(0);
 const NO_BYTES = new Uint8Array(0);
 
 export class Prefilter {
+  private readonly tables: PrefilterTables;
   /** The class of each byte: 0 for bytes no pattern has; with anchors, UTF-8 lead bytes have one of their own. */
-  private readonly classOf: Uint8Array = new Uint8Array(256);
+  private readonly classOf: Uint8Array;
   /** Transitions, indexed by `state * classes + class`, holding the next state pre-multiplied by the class count. */
   private readonly delta: Int32Array;
   /** States at or above this one (pre-multiplied) have outputs; the others have none. */
   private readonly outputFrom: number;
   private readonly classes: number;
-  /** The longest pattern (keyword or anchor). */
-  private readonly longest: number;
-  /** The state a UTF-8 lead byte leads to (an output state), or -1 without anchors. */
+  /** The state a UTF-8 lead byte leads to (the first output state), or -1 without anchors. */
   private readonly leadState: number;
+  /** Each output state's rules and anchors (see `flatOutputs`). */
+  private readonly outputAt: Int32Array;
+  private readonly outputData: Int32Array;
+  private readonly gatedCount: number;
+  private readonly hasAnchors: boolean;
+  /** 1 for the rules that have anchors. */
+  private readonly anchored: Uint8Array;
   /** The bytes of the current pass, where its non-ASCII characters start, and whether they all fit. */
   private bytes: Uint8Array = NO_BYTES;
   private leads = new Int32Array(64);
   private leadCount = 0;
   /** Whether byte offsets of the current pass convert exactly to offsets in its text (undefined: not checked yet). */
   private exact: boolean | undefined;
-  /** For each output state (in order, from `outputFrom`), the rule indexes whose keywords end there (through failure links). */
-  private readonly outputs: (readonly number[] | undefined)[];
-  /** For each output state, (rule index, length) pairs of the anchors that end there. */
-  private readonly anchorOutputs: (readonly number[] | undefined)[];
-  /** Both, flat for the walk: at `outputAt[index]`, the rule count and rules, then the pair count and pairs. */
-  private readonly outputAt: Int32Array;
-  private readonly outputData: Int32Array;
-  /** Rules that have no keyword (or a non-ASCII one) and so run on every fragment. */
-  private readonly alwaysRun: readonly number[];
-  private readonly gatedCount: number;
   private readonly marks: Uint8Array;
   /** Rules not yet marked in the current pass; the pass stops at 0 when no rule has anchors. */
   private remaining = 0;
-  private readonly hasAnchors: boolean;
-  /** 1 for the rules that have anchors. */
-  private readonly anchored: Uint8Array;
   /** Per rule with anchors: where they start in the current pass (the first `startCounts[rule]`; -1: too many). */
   private readonly starts: (Int32Array | undefined)[] = [];
   private readonly startCounts: Int32Array;
@@ -236,157 +345,27 @@ export class Prefilter {
   private kernel: Kernel | undefined;
 
   constructor(keywordsByRule: readonly (readonly string[])[], options: PrefilterOptions = {}) {
-    const anchorsByRule = (options.anchorsByRule ?? []).map((anchors) => (anchors ?? []).map((a) => a.toLowerCase()));
+    const anchorsByRule = options.anchorsByRule ?? [];
+    const tables = options.tables?.key === prefilterKey(keywordsByRule, anchorsByRule) ? options.tables : buildTables(keywordsByRule, anchorsByRule);
+    this.tables = tables;
+    this.classOf = tables.classOf;
+    this.delta = tables.delta;
+    this.outputFrom = tables.outputFrom;
+    this.classes = Math.max(...tables.classOf) + 1;
+    this.gatedCount = tables.gatedCount;
+    this.hasAnchors = tables.anchorOutputs.length > 0;
+    this.leadState = this.hasAnchors ? tables.outputFrom : -1;
+    ({ at: this.outputAt, data: this.outputData } = flatOutputs(tables, this.classes));
+    this.anchored = new Uint8Array(keywordsByRule.length);
+    for (const [, pairs] of tables.anchorOutputs) for (let k = 0; k < pairs.length; k += 2) this.anchored[pairs[k]] = 1;
     this.marks = new Uint8Array(keywordsByRule.length);
     this.startCounts = new Int32Array(keywordsByRule.length);
     this.kernelBytes = options.kernel;
-    const precomputed = options.tables;
-    if (precomputed !== undefined && precomputed.key === prefilterKey(keywordsByRule, options.anchorsByRule)) {
-      this.classOf = precomputed.classOf;
-      this.delta = precomputed.delta;
-      this.outputFrom = precomputed.outputFrom;
-      this.longest = precomputed.longest;
-      this.classes = Math.max(...precomputed.classOf) + 1;
-      this.leadState = precomputed.anchorOutputs.length > 0 ? precomputed.outputFrom : -1;
-      const count = (precomputed.delta.length - precomputed.outputFrom) / this.classes;
-      this.outputs = Array.from({ length: count }, () => undefined);
-      for (const [state, rules] of precomputed.outputs) this.outputs[(state - this.outputFrom) / this.classes] = rules;
-      this.anchorOutputs = Array.from({ length: count }, () => undefined);
-      for (const [state, pairs] of precomputed.anchorOutputs) this.anchorOutputs[(state - this.outputFrom) / this.classes] = pairs;
-      this.alwaysRun = precomputed.alwaysRun;
-      this.gatedCount = precomputed.gatedCount;
-      this.hasAnchors = precomputed.anchorOutputs.length > 0;
-      this.anchored = anchoredRules(keywordsByRule.length, precomputed.anchorOutputs);
-      [this.outputAt, this.outputData] = flatOutputs(this.outputs, this.anchorOutputs);
-      return;
-    }
-    const always: number[] = [];
-    // Patterns: a keyword marks its rule; an anchor records where it starts (`length` back from its end).
-    const patterns: { text: string; rule: number; anchorLength?: number }[] = [];
-    keywordsByRule.forEach((keywords, rule) => {
-      const lower = keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
-      // eslint-disable-next-line no-control-regex
-      if (lower.length === 0 || lower.some((k) => /[^\x00-\x7f]/.test(k))) always.push(rule);
-      else for (const k of lower) patterns.push({ text: k, rule });
-      const anchors = anchorsByRule[rule] ?? [];
-      // eslint-disable-next-line no-control-regex
-      if (anchors.length > 0 && anchors.every((a) => a.length > 0 && !/[^\x00-\x7f]/.test(a))) {
-        for (const a of anchors) patterns.push({ text: a, rule, anchorLength: a.length });
-      }
-    });
-    this.alwaysRun = always;
-    this.gatedCount = keywordsByRule.length - always.length;
-    this.hasAnchors = patterns.some((p) => p.anchorLength !== undefined);
-    this.longest = patterns.reduce((n, p) => Math.max(n, p.text.length), 0);
-
-    // Character classes: one per distinct pattern character, 0 for everything else.
-    let classes = 1;
-    for (const { text } of patterns) {
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (this.classOf[c] === 0) this.classOf[c] = classes++;
-      }
-    }
-    for (let c = 65; c <= 90; c++) this.classOf[c] = this.classOf[c + 32]; // fold A-Z onto a-z
-    // Anchor starts are byte offsets; to turn them into text offsets, the walk also reports where
-    // each non-ASCII character starts (its UTF-8 lead byte), by going to a copy of the root that
-    // counts as an output state. Continuation bytes keep class 0, which leads to the root too.
-    const leadClass = this.hasAnchors ? classes++ : 0;
-    for (let c = 0xc2; c <= 0xf4; c++) this.classOf[c] = leadClass;
-
-    // Trie, written straight into the transition table (0 = no child yet: the root is never a child).
-    const maxStates = 2 + patterns.reduce((n, p) => n + p.text.length, 0);
-    const trie = new Int32Array(maxStates * classes);
-    const marksAt: (Set<number> | undefined)[] = [];
-    const anchorsAt: (Map<string, [number, number]> | undefined)[] = [];
-    let states = 1;
-    for (const { text, rule, anchorLength } of patterns) {
-      let s = 0;
-      for (let i = 0; i < text.length; i++) {
-        const slot = s * classes + this.classOf[text.charCodeAt(i)];
-        if (trie[slot] === 0) trie[slot] = states++;
-        s = trie[slot];
-      }
-      if (anchorLength === undefined) (marksAt[s] ??= new Set()).add(rule);
-      else (anchorsAt[s] ??= new Map()).set(`${rule}:${anchorLength}`, [rule, anchorLength]);
-    }
-
-    // Breadth-first: failure links folded into a full DFA table (missing children take the
-    // failure state's transition), outputs inherited along failure links.
-    const trieDelta = trie.subarray(0, states * classes);
-    const fail = new Int32Array(states);
-    const queue: number[] = [];
-    for (let cls = 0; cls < classes; cls++) if (trieDelta[cls] !== 0) queue.push(trieDelta[cls]);
-    for (let head = 0; head < queue.length; head++) {
-      const s = queue[head];
-      for (const r of marksAt[fail[s]] ?? []) (marksAt[s] ??= new Set()).add(r);
-      for (const [key, pair] of anchorsAt[fail[s]] ?? []) (anchorsAt[s] ??= new Map()).set(key, pair);
-      for (let cls = 0; cls < classes; cls++) {
-        const slot = s * classes + cls;
-        const next = trieDelta[slot];
-        const viaFail = trieDelta[fail[s] * classes + cls];
-        if (next !== 0) {
-          fail[next] = viaFail;
-          queue.push(next);
-        } else {
-          trieDelta[slot] = viaFail;
-        }
-      }
-    }
-
-    // The lead state: the root's transitions, and every state goes there on a lead byte.
-    const leadState = this.hasAnchors ? states++ : -1;
-    if (leadState !== -1) {
-      trie.copyWithin(leadState * classes, 0, classes);
-      for (let s = 0; s < states; s++) trie[s * classes + leadClass] = leadState;
-    }
-
-    // Renumber: states without outputs first (the root stays 0, it has none), then the lead state,
-    // then those with outputs; pre-multiply targets by the class count so the loop does one add
-    // per character.
-    const hasOutput = (s: number) => (marksAt[s]?.size ?? 0) + (anchorsAt[s]?.size ?? 0) > 0;
-    const order: number[] = [];
-    for (let s = 0; s < states; s++) if (s !== leadState && !hasOutput(s)) order.push(s);
-    const quiet = order.length;
-    if (leadState !== -1) order.push(leadState);
-    for (let s = 0; s < states; s++) if (s !== leadState && hasOutput(s)) order.push(s);
-    const renamed = new Int32Array(states);
-    order.forEach((old, state) => (renamed[old] = state));
-    this.delta = new Int32Array(states * classes);
-    this.classes = classes;
-    this.outputs = Array.from({ length: states - quiet }, () => undefined);
-    this.anchorOutputs = Array.from({ length: states - quiet }, () => undefined);
-    order.forEach((old, state) => {
-      for (let cls = 0; cls < classes; cls++) this.delta[state * classes + cls] = renamed[trie[old * classes + cls]] * classes;
-      if (marksAt[old]?.size) this.outputs[state - quiet] = [...marksAt[old]].sort((a, b) => a - b);
-      if (anchorsAt[old]?.size) this.anchorOutputs[state - quiet] = [...anchorsAt[old].values()].flat();
-    });
-    this.outputFrom = quiet * classes;
-    this.leadState = leadState === -1 ? -1 : this.outputFrom;
-    [this.outputAt, this.outputData] = flatOutputs(this.outputs, this.anchorOutputs);
-    this.anchored = anchoredRules(keywordsByRule.length, this.toTables(keywordsByRule).anchorOutputs);
   }
 
-  /** The built automaton as plain data (see `PrefilterTables`). */
-  toTables(keywordsByRule: readonly (readonly string[])[], anchorsByRule?: readonly (readonly string[] | undefined)[]): PrefilterTables {
-    const entries = (table: (readonly number[] | undefined)[]): [number, number[]][] => {
-      const out: [number, number[]][] = [];
-      table.forEach((values, index) => {
-        if (values) out.push([this.outputFrom + index * this.classes, [...values]]);
-      });
-      return out;
-    };
-    return {
-      key: prefilterKey(keywordsByRule, anchorsByRule),
-      classOf: this.classOf,
-      delta: this.delta,
-      outputFrom: this.outputFrom,
-      longest: this.longest,
-      outputs: entries(this.outputs),
-      anchorOutputs: entries(this.anchorOutputs),
-      alwaysRun: [...this.alwaysRun],
-      gatedCount: this.gatedCount,
-    };
+  /** The automaton as plain data (see `PrefilterTables`), for the build to precompute. */
+  toTables(): PrefilterTables {
+    return this.tables;
   }
 
   /** Indexes of the rules that should run on `text`, in ascending order. */
@@ -406,18 +385,17 @@ export class Prefilter {
   markBytes(bytes: Uint8Array): Uint8Array {
     const hit = this.marks;
     hit.fill(0);
-    for (const r of this.alwaysRun) hit[r] = 1;
+    for (const r of this.tables.alwaysRun) hit[r] = 1;
     this.remaining = this.gatedCount;
     if (this.hasAnchors) {
       this.startCounts.fill(0);
       this.bytes = bytes;
       this.leadCount = 0;
       this.exact = undefined;
-    }
-    else if (this.gatedCount === 0) return hit;
+    } else if (this.gatedCount === 0) return hit;
     if (this.kernel === undefined && this.kernelBytes !== undefined && bytes.length >= KERNEL_MIN_BYTES) {
       try {
-        this.kernel = new Kernel(this.kernelBytes, this.classOf, this.delta, Math.max(0, this.longest - 1));
+        this.kernel = new Kernel(this.kernelBytes, this.classOf, this.delta, Math.max(0, this.tables.longest - 1));
       } catch {
         this.kernelBytes = undefined; // no WebAssembly here (node --jitless): the JS loop does the same
       }
