@@ -76,5 +76,4 @@ export class LineIndex {
     }
     return [start, end];
   }
-
 }

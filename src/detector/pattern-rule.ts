@@ -90,7 +90,6 @@ export interface PatternRule extends CodeRule {
 
 export class RuleDefinitionError extends Error {}
 
-
 function compileRegex(source: string, flags: string, where: string): RegExp {
   try {
     return new RegExp(source, flags);
