@@ -105,53 +105,44 @@ export function toReported(finding: Finding, options: ReportOptions): ReportedFi
   return reportedWith(finding, options.showSecrets, mask);
 }
 
-/**
- * Masks every occurrence of a line's secrets in a snippet. A few secrets are replaced one after
- * another, longest first; many (a minified line with thousands of findings) are found in one pass
- * over the snippet through an index of their first characters, so a line's N findings cost N
- * snippets, not N² replacements.
- */
-function groupByLength(secrets: readonly { text: string; redacted: string }[]): [number, Map<string, { text: string; redacted: string }>][] {
-  const groups = new Map<number, Map<string, { text: string; redacted: string }>>();
-  for (const secret of secrets) {
-    const group = groups.get(secret.text.length) ?? new Map<string, { text: string; redacted: string }>();
-    group.set(secret.text, secret);
-    groups.set(secret.text.length, group);
-  }
-  return [...groups].sort((a, b) => b[0] - a[0]);
-}
-
 /** Snippets are cut to this many characters. */
 const SNIPPET_MAX = 300;
 
+interface MaskedSecret {
+  /** The secret's first line (a snippet is one line). */
+  text: string;
+  redacted: string;
+}
+
+/**
+ * Masks every occurrence of a line's secrets in a snippet, in one pass: at each position, the
+ * text of each secret length is looked up, longest first. A line's N findings (a minified line
+ * can hold thousands) then cost N snippets, not N² replacements.
+ */
 class SecretMask {
-  /** Distinct secrets (their first line: a snippet is one line), longest first, with their redaction. */
-  private readonly secrets: { text: string; redacted: string }[];
-  private byLength: [number, Map<string, { text: string; redacted: string }>][] | undefined;
+  /** Distinct secrets by length, longest first. */
+  private readonly byLength: [number, Map<string, MaskedSecret>][];
 
   constructor(secrets: readonly string[]) {
-    const seen = new Map<string, string>();
+    const groups = new Map<number, Map<string, MaskedSecret>>();
     for (const secret of secrets) {
       const text = secret.split(/\r?\n/)[0];
-      if (text.length > 0 && !seen.has(text)) seen.set(text, redact(secret));
+      if (text.length === 0) continue;
+      const group = groups.get(text.length) ?? new Map<string, MaskedSecret>();
+      if (!group.has(text)) group.set(text, { text, redacted: redact(secret) });
+      groups.set(text.length, group);
     }
-    this.secrets = [...seen].map(([text, redacted]) => ({ text, redacted })).sort((a, b) => b.text.length - a.text.length);
+    this.byLength = [...groups].sort((a, b) => b[0] - a[0]);
   }
 
   /** The snippet masked; past `max` characters of output the rest may be left off (the caller cuts there). */
   apply(snippet: string, max: number): string {
-    if (this.secrets.length <= 32) {
-      for (const { text, redacted } of this.secrets) snippet = snippet.split(text).join(redacted);
-      return snippet;
-    }
-    // Secrets by length, longest first: at each position, one lookup of the text of each length.
-    this.byLength ??= groupByLength(this.secrets);
     let out = '';
     let copied = 0;
     for (let i = 0; i < snippet.length; ) {
       // Output so far plus the unmasked run before i: once past `max`, nothing after is shown.
       if (out.length + (i - copied) > max) return out + snippet.slice(copied, i);
-      let match: { text: string; redacted: string } | undefined;
+      let match: MaskedSecret | undefined;
       for (const [length, secrets] of this.byLength) {
         if (i + length > snippet.length) continue;
         match = secrets.get(snippet.slice(i, i + length));
