@@ -142,7 +142,7 @@ export const serverKeyInClientCode = defineRule({
     description: 'Server-only key, or the env variable holding one, in code that runs in the browser',
     provider: 'Browser',
     severity: 'high',
-    keywords: ['process.env', 'import.meta.env', ...SERVER_KEY_KEYWORDS],
+    keywords: [...ENV_PREFIXES, ...SERVER_KEY_KEYWORDS],
     // Every key and every env reference starts with one of these: only there are they tried.
     anchors: [...ENV_PREFIXES, ...SERVER_KEY_PREFIXES],
     // Kept next to the provider finding on the same key: that one says "rotate", this one says "move the call to the server".

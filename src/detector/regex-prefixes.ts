@@ -53,14 +53,7 @@ export function regexPrefixes(source: string, flags = ''): string[] | undefined 
     }
   };
 
-  const classEnd = (start: number): number => {
-    let j = start + 1;
-    if (source[j] === '^') j++;
-    if (source[j] === ']') j++;
-    while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
-    if (j >= source.length) fail();
-    return j + 1;
-  };
+  const classEnd = (start: number): number => classEndIn(source, start) ?? fail();
 
   const alternation = (): Prefixes => {
     const strings = new Set<string>();
@@ -209,6 +202,15 @@ export function regexPrefixes(source: string, flags = ''): string[] | undefined 
 
 class Unparsed extends Error {}
 
+/** The index after the character class that starts at `start` (a `[`), or undefined if it never ends. */
+function classEndIn(source: string, start: number): number | undefined {
+  let j = start + 1;
+  if (source[j] === '^') j++;
+  if (source[j] === ']') j++;
+  while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+  return j < source.length ? j + 1 : undefined;
+}
+
 /** Where a regex's matches start, relative to where one of its prefixes occurs. */
 export interface RegexAnchoring {
   prefixes: string[];
@@ -245,7 +247,9 @@ function afterOneCharacterGroup(source: string): number | undefined {
     const c = source[i];
     if (c === '\\') i++;
     else if (c === '[') {
-      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+      const end = classEndIn(source, i);
+      if (end === undefined) return undefined;
+      i = end - 1;
     } else if (c === '(') return undefined; // nested groups: not this simple shape
     else if (c === '|' || c === ')') {
       alternatives.push(source.slice(start, i));
