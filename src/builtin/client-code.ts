@@ -104,7 +104,7 @@ export function clientFileConvention(fragment: Pick<Fragment, 'path' | 'text' | 
 
 // Names are capped at 100 characters, like env names in public-env.ts.
 // Each regex starts with a literal (V8 then skips ahead fast) and looks back only where it matched.
-const ENV_PREFIXES = ['import.meta.env', 'process.env'];
+const ENV_PREFIXES = ['process.env', 'import.meta.env'];
 const ENV_REFERENCE = anchoredRegex(String.raw`(process\.env|import\.meta\.env)(?<![\w$.]\1)(?:\.([A-Za-z_$][\w$]{0,99})(?![\w$])|\[\s*(["'\`])([A-Za-z_$][\w$]{0,99})\3\s*\])`, '', { prefixes: ENV_PREFIXES });
 const ENV_DESTRUCTURING = anchoredRegex(String.raw`(process\.env|import\.meta\.env)(?<=\{([^{}]{1,2000})\}\s*=\s*\1)(?![\w$])`, '', { prefixes: ENV_PREFIXES, indices: true });
 
