@@ -1,5 +1,5 @@
 /** Shared by every command: report options, colour decision, writing the report. */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { ActiveRule } from '../detector/detector.js';
@@ -98,15 +98,40 @@ export function failingFindings<T extends { verified?: string }>(findings: reado
   return options.failOnLive ? findings.filter((f) => f.verified === 'live') : findings;
 }
 
-export function writeReport(text: string, file: string | undefined): void {
-  if (file === undefined) {
-    process.stdout.write(text);
-    return;
-  }
+/** Pieces are gathered up to this size before a write: few system calls, little memory. */
+const WRITE_SIZE = 64 * 1024;
+
+/**
+ * Writes a report as its pieces come, to stdout or `--output`. stdout writes are synchronous on
+ * POSIX (files, pipes and terminals alike), so nothing piles up in memory behind a slow reader.
+ */
+export function writeReport(pieces: Iterable<string>, file: string | undefined): void {
+  let fd: number | undefined;
+  const write = (text: string) => {
+    if (file === undefined) {
+      process.stdout.write(text);
+      return;
+    }
+    try {
+      fd ??= openSync(resolve(file), 'w');
+      writeSync(fd, text);
+    } catch (error) {
+      throw new UsageError(`--output ${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  };
   try {
-    writeFileSync(resolve(file), text);
-  } catch (error) {
-    throw new UsageError(`--output ${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    let pending = '';
+    for (const piece of pieces) {
+      pending += piece;
+      if (pending.length >= WRITE_SIZE) {
+        write(pending);
+        pending = '';
+      }
+    }
+    // Always one write, even of nothing: `--output` then leaves an empty file, as before.
+    write(pending);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -195,26 +195,68 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
+/** What counting and grouping need of a finding, without building its redacted view. */
+export interface FindingHead {
+  ruleId: string;
+  severity: Severity;
+  file: string;
+}
+
 /**
- * Reported views of many findings. Each snippet masks every secret found on its line, including
- * those of findings a filter dropped (an allowed secret is still a secret).
+ * The findings a reporter gets: a plain array of views, or a list that builds each view when asked
+ * (`reportedFindings`), so that a report of 100k findings never holds them all at once.
  */
-export function toReportedAll(findings: readonly Finding[], options: { showSecrets: boolean; alsoOnLines?: readonly Finding[] }): ReportedFinding[] {
-  const lineKey = (f: Finding) => `${f.blob ?? ''}\0${f.commit?.sha ?? ''}\0${f.path}\0${f.line}`;
-  const byLine = new Map<string, string[]>();
+export interface ReportedFindings {
+  readonly length: number;
+  /** The redacted view of finding `index`, built on each call. */
+  at(index: number): ReportedFinding;
+  head(index: number): FindingHead;
+}
+
+/** An array of ready views as a `ReportedFindings` (the view of a finding is its own head). */
+export function reportedList(views: readonly ReportedFinding[]): ReportedFindings {
+  return { length: views.length, at: (index) => views[index], head: (index) => views[index] };
+}
+
+/**
+ * Reported views of many findings, built one at a time. Each snippet masks every secret found on
+ * its line, including those of findings a filter dropped (an allowed secret is still a secret).
+ * The secrets of one file's lines are gathered when a view of that file is first asked for, and
+ * kept until a view of another file is: reports go file by file, so this stays one file's worth.
+ */
+export function reportedFindings(findings: readonly Finding[], options: { showSecrets: boolean; alsoOnLines?: readonly Finding[] }): ReportedFindings {
+  const { showSecrets } = options;
+  const byPath = new Map<string, Finding[]>();
   for (const f of [...findings, ...(options.alsoOnLines ?? [])]) {
     if (f.secret.length === 0) continue;
-    const list = byLine.get(lineKey(f)) ?? [];
-    list.push(f.secret);
-    byLine.set(lineKey(f), list);
+    const list = byPath.get(f.path);
+    if (list === undefined) byPath.set(f.path, [f]);
+    else list.push(f);
   }
-  // One mask per line, shared by the line's findings.
-  const masks = new Map<string, SecretMask>();
-  const maskOf = (f: Finding): SecretMask => {
-    const key = lineKey(f);
+  const lineKey = (f: Finding) => `${f.blob ?? ''}\0${f.commit?.sha ?? ''}\0${f.line}`;
+  let maskedPath: string | undefined;
+  let secretsByLine = new Map<string, string[]>();
+  let masks = new Map<string, SecretMask>();
+  const maskOf = (finding: Finding): SecretMask => {
+    if (finding.path !== maskedPath) {
+      maskedPath = finding.path;
+      secretsByLine = new Map();
+      masks = new Map();
+      for (const f of byPath.get(finding.path) ?? []) {
+        const list = secretsByLine.get(lineKey(f));
+        if (list === undefined) secretsByLine.set(lineKey(f), [f.secret]);
+        else list.push(f.secret);
+      }
+    }
+    // One mask per line, shared by the line's findings.
+    const key = lineKey(finding);
     let mask = masks.get(key);
-    if (mask === undefined) masks.set(key, (mask = new SecretMask([f.secret, ...(byLine.get(key) ?? [])])));
+    if (mask === undefined) masks.set(key, (mask = new SecretMask([finding.secret, ...(secretsByLine.get(key) ?? [])])));
     return mask;
   };
-  return findings.map((f) => reportedWith(f, options.showSecrets, options.showSecrets ? undefined : maskOf(f)));
+  return {
+    length: findings.length,
+    at: (index) => reportedWith(findings[index], showSecrets, showSecrets ? undefined : maskOf(findings[index])),
+    head: (index) => ({ ruleId: findings[index].ruleId, severity: findings[index].severity, file: findings[index].path }),
+  };
 }

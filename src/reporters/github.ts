@@ -7,6 +7,7 @@ import type { ReportedFinding } from '../findings/finding.js';
 import type { Severity } from '../plugins/api.js';
 import type { Reporter, RuleInfo } from './types.js';
 import { plural } from './format.js';
+import { findingList } from './stream.js';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice', info: 'notice' };
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -46,12 +47,18 @@ function annotation(f: ReportedFinding, rule: RuleInfo | undefined): string {
 }
 
 
-export const githubReporter: Reporter = ({ findings, stats, rules }) => {
-  const ruleById = new Map(rules.map((r) => [r.id, r]));
-  const out = findings.map((f) => annotation(f, ruleById.get(f.ruleId)));
-  const files = new Set(findings.map((f) => f.file)).size;
-  const counts = ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
-  const head = findings.length === 0 ? 'no secrets found' : `${plural(findings.length, 'secret')} in ${plural(files, 'file')} (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})`;
-  out.push(`leakproof: ${head} · ${plural(stats.filesScanned, 'file')} scanned`);
-  return `${out.join('\n')}\n`;
+export const githubReporter: Reporter = function* (input) {
+  const findings = findingList(input.findings);
+  const ruleById = new Map(input.rules.map((r) => [r.id, r]));
+  const files = new Set<string>();
+  const counts = new Map<Severity, number>();
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings.at(i);
+    files.add(f.file);
+    counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+    yield `${annotation(f, ruleById.get(f.ruleId))}\n`;
+  }
+  const present = ORDER.filter((s) => counts.has(s));
+  const head = findings.length === 0 ? 'no secrets found' : `${plural(findings.length, 'secret')} in ${plural(files.size, 'file')} (${present.map((s) => `${counts.get(s)} ${s}`).join(', ')})`;
+  yield `leakproof: ${head} · ${plural(input.stats.filesScanned, 'file')} scanned\n`;
 };

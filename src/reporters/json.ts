@@ -1,16 +1,16 @@
 import type { Reporter } from './types.js';
+import { findingList, ITEMS_HERE, streamJson } from './stream.js';
 
 /**
  * The stable machine format (documented in the README): `{"version":1,"findings":[…],"stats":{…}}`.
  * Fields are only ever added, never renamed.
  */
-export const jsonReporter: Reporter = ({ findings, stats }) => {
-  const out = {
+export const jsonReporter: Reporter = (input) => {
+  const { stats } = input;
+  const findings = findingList(input.findings);
+  const document = {
     version: 1,
-    findings: findings.map((f) => {
-      const { snippet: _snippet, ...rest } = f;
-      return rest;
-    }),
+    findings: ITEMS_HERE,
     stats: {
       filesScanned: stats.filesScanned,
       bytesScanned: stats.bytesScanned,
@@ -18,5 +18,12 @@ export const jsonReporter: Reporter = ({ findings, stats }) => {
       durationMs: Math.round(stats.durationMs),
     },
   };
-  return `${JSON.stringify(out, null, 2)}\n`;
+  return streamJson(document, withoutSnippets());
+
+  function* withoutSnippets() {
+    for (let i = 0; i < findings.length; i++) {
+      const { snippet: _snippet, ...rest } = findings.at(i);
+      yield rest;
+    }
+  }
 };

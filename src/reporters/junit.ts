@@ -5,6 +5,7 @@
  */
 import type { ReportedFinding } from '../findings/finding.js';
 import type { Reporter, RuleInfo } from './types.js';
+import { findingList } from './stream.js';
 
 // XML 1.0 cannot hold these even as character references: C0 controls other than tab/LF/CR,
 // U+FFFE/U+FFFF and unpaired surrogates. File names can contain them, so they become U+FFFD.
@@ -50,28 +51,33 @@ function testcase(f: ReportedFinding, rule: RuleInfo | undefined): string {
   ].join('\n');
 }
 
-export const junitReporter: Reporter = ({ findings, stats, rules }) => {
-  const ruleById = new Map(rules.map((r) => [r.id, r]));
-  const byFile = new Map<string, ReportedFinding[]>();
-  for (const f of findings) {
-    const list = byFile.get(f.file) ?? [];
-    list.push(f);
-    byFile.set(f.file, list);
+export const junitReporter: Reporter = function* (input) {
+  const { stats } = input;
+  const findings = findingList(input.findings);
+  const ruleById = new Map(input.rules.map((r) => [r.id, r]));
+  const byFile = new Map<string, number[]>();
+  for (let i = 0; i < findings.length; i++) {
+    const { file } = findings.head(i);
+    const list = byFile.get(file);
+    if (list === undefined) byFile.set(file, [i]);
+    else list.push(i);
   }
   const total = seconds(stats.durationMs);
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const tests = Math.max(findings.length, 1);
-  out.push(`<testsuites name="leakproof" tests="${tests}" failures="${findings.length}" errors="0" time="${total}">`);
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  yield `<testsuites name="leakproof" tests="${tests}" failures="${findings.length}" errors="0" time="${total}">\n`;
   if (findings.length === 0) {
-    out.push(`  <testsuite name="leakproof" tests="1" failures="0" errors="0" skipped="0" time="${total}">`);
-    out.push(`    <testcase classname="leakproof" name="no secrets found (${stats.filesScanned} files scanned)" time="${total}"/>`);
-    out.push('  </testsuite>');
+    yield `  <testsuite name="leakproof" tests="1" failures="0" errors="0" skipped="0" time="${total}">\n`;
+    yield `    <testcase classname="leakproof" name="no secrets found (${stats.filesScanned} files scanned)" time="${total}"/>\n`;
+    yield '  </testsuite>\n';
   }
   for (const [file, list] of byFile) {
-    out.push(`  <testsuite name="${xmlAttr(file)}" tests="${list.length}" failures="${list.length}" errors="0" skipped="0" time="0">`);
-    for (const f of list) out.push(testcase(f, ruleById.get(f.ruleId)));
-    out.push('  </testsuite>');
+    yield `  <testsuite name="${xmlAttr(file)}" tests="${list.length}" failures="${list.length}" errors="0" skipped="0" time="0">\n`;
+    for (const i of list) {
+      const f = findings.at(i);
+      yield `${testcase(f, ruleById.get(f.ruleId))}\n`;
+    }
+    yield '  </testsuite>\n';
   }
-  out.push('</testsuites>');
-  return `${out.join('\n')}\n`;
+  yield '</testsuites>\n';
 };

@@ -7,6 +7,7 @@
 import type { ReportedFinding } from '../findings/finding.js';
 import type { Severity } from '../plugins/api.js';
 import type { Reporter, RuleInfo } from './types.js';
+import { findingList, ITEMS_HERE, streamJson } from './stream.js';
 
 const SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -85,15 +86,17 @@ function result(f: ReportedFinding, ruleIndex: number) {
   };
 }
 
-export const sarifReporter: Reporter = ({ findings, rules }) => {
-  const known = new Map(rules.map((r) => [r.id, r]));
+export const sarifReporter: Reporter = (input) => {
+  const findings = findingList(input.findings);
+  const known = new Map(input.rules.map((r) => [r.id, r]));
   const used: RuleInfo[] = [];
   const indexOf = new Map<string, number>();
-  for (const f of findings) {
-    if (indexOf.has(f.ruleId)) continue;
+  for (let i = 0; i < findings.length; i++) {
+    const { ruleId, severity } = findings.head(i);
+    if (indexOf.has(ruleId)) continue;
     // A finding whose rule is not in the list (should not happen) still gets a descriptor.
-    const rule = known.get(f.ruleId) ?? { id: f.ruleId, description: f.message, provider: f.ruleId.split(/[-/]/)[0], severity: f.severity };
-    indexOf.set(f.ruleId, used.length);
+    const rule = known.get(ruleId) ?? { id: ruleId, description: findings.at(i).message, provider: ruleId.split(/[-/]/)[0], severity };
+    indexOf.set(ruleId, used.length);
     used.push(rule);
   }
   const log = {
@@ -108,9 +111,16 @@ export const sarifReporter: Reporter = ({ findings, rules }) => {
           },
         },
         columnKind: 'utf16CodeUnits',
-        results: findings.map((f) => result(f, indexOf.get(f.ruleId)!)),
+        results: ITEMS_HERE,
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return streamJson(log, results());
+
+  function* results() {
+    for (let i = 0; i < findings.length; i++) {
+      const f = findings.at(i);
+      yield result(f, indexOf.get(f.ruleId)!);
+    }
+  }
 };

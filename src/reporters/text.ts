@@ -3,6 +3,7 @@ import type { Severity } from '../plugins/api.js';
 import type { ReportedFinding } from '../findings/finding.js';
 import type { Reporter } from './types.js';
 import { plural, thousands } from './format.js';
+import { findingList } from './stream.js';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -18,32 +19,40 @@ export function formatDuration(ms: number): string {
   return ms < 100 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-
 /** Human output: grouped by file, `path:line:col`, the masked line, remediation once per rule, a summary. */
-export const textReporter: Reporter = ({ findings, stats, skipped, rules, color, verbose, notes }) => {
+export const textReporter: Reporter = function* (input) {
+  const { stats, skipped, rules, color, verbose, notes } = input;
+  const findings = findingList(input.findings);
   const c = createColors(color);
   const paint: Record<Severity, (s: string) => string> = { critical: c.red, high: c.red, medium: c.yellow, low: c.cyan, info: c.dim };
-  const lines: string[] = [];
-  const byFile = new Map<string, typeof findings>();
-  for (const f of findings) {
-    const list = byFile.get(f.file) ?? [];
-    list.push(f);
-    byFile.set(f.file, list);
+  const byFile = new Map<string, number[]>();
+  const ruleIds = new Set<string>();
+  const counts = new Map<Severity, number>();
+  for (let i = 0; i < findings.length; i++) {
+    const { file, ruleId, severity } = findings.head(i);
+    const list = byFile.get(file);
+    if (list === undefined) byFile.set(file, [i]);
+    else list.push(i);
+    ruleIds.add(ruleId);
+    counts.set(severity, (counts.get(severity) ?? 0) + 1);
   }
   for (const [file, list] of byFile) {
-    lines.push(c.underline(c.bold(file)));
-    for (const f of list) {
+    yield `${c.underline(c.bold(file))}\n`;
+    for (const i of list) {
+      const f = findings.at(i);
       const where = `${file}:${f.line}:${f.column}`;
       const commit = f.commit ? `  ${c.dim(`${f.commit.sha.slice(0, 8)} ${f.commit.date.slice(0, 10)}`)}` : '';
       const head = f.presentAtHead === undefined ? '' : f.presentAtHead ? c.red('  still at HEAD') : c.dim('  removed since');
-      lines.push(`  ${where}  ${paint[f.severity](f.severity)}  ${c.bold(f.ruleId)}  ${f.message}${commit}${head}`);
-      if (f.commit && (f.occurrences || f.pushed !== undefined)) lines.push(`    ${c.dim('│')} ${c.dim(timelineOf(f))}`);
-      if (f.snippet.trim().length > 0) lines.push(`    ${c.dim('│')} ${f.snippet.trim()}`);
+      let text = `  ${where}  ${paint[f.severity](f.severity)}  ${c.bold(f.ruleId)}  ${f.message}${commit}${head}\n`;
+      if (f.commit && (f.occurrences || f.pushed !== undefined)) text += `    ${c.dim('│')} ${c.dim(timelineOf(f))}\n`;
+      if (f.snippet.trim().length > 0) text += `    ${c.dim('│')} ${f.snippet.trim()}\n`;
+      yield text;
     }
-    lines.push('');
+    yield '\n';
   }
+  const lines: string[] = [];
   const ruleById = new Map(rules.map((r) => [r.id, r]));
-  const fixes = [...new Set(findings.map((f) => f.ruleId))].map((id) => ruleById.get(id)).filter((r) => r?.remediation);
+  const fixes = [...ruleIds].map((id) => ruleById.get(id)).filter((r) => r?.remediation);
   if (fixes.length > 0) {
     lines.push(c.bold('How to fix'));
     for (const rule of fixes) lines.push(`  ${c.bold(rule!.id)}: ${rule!.remediation!.trim().replace(/\s*\n\s*/g, ' ')}`);
@@ -55,15 +64,14 @@ export const textReporter: Reporter = ({ findings, stats, skipped, rules, color,
     lines.push('');
   }
   for (const note of notes ?? []) lines.push(note);
-  const counts = ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
-  const files = byFile.size;
+  const present = ORDER.filter((s) => counts.has(s));
   const head =
     findings.length === 0
       ? c.green('No secrets found')
-      : `${c.bold(plural(findings.length, 'secret'))} in ${plural(files, 'file')} (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})`;
+      : `${c.bold(plural(findings.length, 'secret'))} in ${plural(byFile.size, 'file')} (${present.map((s) => `${counts.get(s)} ${s}`).join(', ')})`;
   const skippedText = stats.filesSkipped > 0 ? ` · ${plural(stats.filesSkipped, 'file')} skipped${verbose ? '' : ' (--verbose lists them)'}` : '';
   lines.push(`${head} · ${plural(stats.filesScanned, 'file')} · ${formatBytes(stats.bytesScanned)} · ${formatDuration(stats.durationMs)}${skippedText}`);
-  return `${lines.join('\n')}\n`;
+  yield `${lines.join('\n')}\n`;
 };
 
 /** `first committed 3f2a9c1e on 2025-03-02 by Ana · pushed · in 4 commits, 2 paths`. */

@@ -1,4 +1,4 @@
-import type { ReportedFinding } from '../findings/finding.js';
+import type { ReportedFinding, ReportedFindings } from '../findings/finding.js';
 import type { Severity } from '../plugins/api.js';
 
 export interface RuleInfo {
@@ -19,7 +19,8 @@ export interface ReportStats {
 /** Everything a reporter gets: redacted findings only (the raw secret never reaches a reporter unless `--show-secrets`). */
 export interface ReportInput {
   command: string;
-  findings: ReportedFinding[];
+  /** Ready views, or a list that builds each view when asked (the CLI's, so 100k findings are never all in memory). */
+  findings: ReportedFindings | readonly ReportedFinding[];
   stats: ReportStats;
   /** Skipped files with reasons (listed by the text reporter with `--verbose`). */
   skipped: { path: string; reason: string }[];
@@ -31,4 +32,8 @@ export interface ReportInput {
   notes?: string[];
 }
 
-export type Reporter = (input: ReportInput) => string;
+/**
+ * A report as a sequence of text pieces, written as they come: a large report is never one string.
+ * `renderReport` joins them where one string is wanted.
+ */
+export type Reporter = (input: ReportInput) => Iterable<string>;

@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { RuleSet } from '../../src/detector/detector.js';
 import { compilePatternRule } from '../../src/detector/pattern-rule.js';
 import { isPlaceholder } from '../../src/detector/secret-checks.js';
-import { toReportedAll } from '../../src/findings/finding.js';
+import { reportedFindings, type Finding, type ReportedFinding } from '../../src/findings/finding.js';
 import type { Fragment } from '../../src/sources/fragment.js';
 import { generate } from '../helpers/index.js';
 
 const rule = (id: string, regex: string, specificity: 'provider' | 'format' | 'generic') =>
   [id, compilePatternRule({ id, description: id, provider: 'T', severity: 'high', keywords: ['tok'], regex, specificity })] as const;
-const fragment = (text: string): Fragment => ({ text, path: 'a.txt', startLine: 1, origin: 'directory' });
+const fragment = (text: string, path = 'a.txt'): Fragment => ({ text, path, startLine: 1, origin: 'directory' });
 
 describe('detector', () => {
   const ruleSet = new RuleSet(
@@ -35,6 +35,26 @@ describe('detector', () => {
     expect(performance.now() - started).toBeLessThan(15_000);
   });
 
+  /** Every finding's redacted view, built one at a time as a reporter does. */
+  function views(found: readonly Finding[], options: { alsoOnLines?: readonly Finding[]; order?: number[] } = {}): ReportedFinding[] {
+    const list = reportedFindings(found, { showSecrets: false, alsoOnLines: options.alsoOnLines });
+    return (options.order ?? found.map((_, i) => i)).map((i) => list.at(i));
+  }
+
+  it('masks the secrets of dropped findings and of other findings on the line, whichever file the views are asked for first', () => {
+    const [a, b, c] = [1, 2, 3].map((seed) => generate('tok_{{lowernum 12}}', seed));
+    const inA = ruleSet.detect(fragment(`${a} ${b}\n`, 'a.txt'));
+    const inB = ruleSet.detect(fragment(`${c} ${a}\n`, 'b.txt'));
+    // b's finding in a.txt was dropped (say, allowed); it must still be masked in a's snippet.
+    const dropped = inA.filter((f) => f.secret === b);
+    const reported = [...inA.filter((f) => f.secret !== b), ...inB];
+    for (const order of [[0, 1, 2], [1, 0, 2], [2, 0, 1, 2, 0]]) {
+      for (const view of views(reported, { alsoOnLines: dropped, order })) {
+        for (const secret of [a, b, c]) expect(view.snippet).not.toContain(secret);
+      }
+    }
+  });
+
   it('computes line and column across CRLF and masks every secret on a line in snippets', () => {
     const a = generate('tok_{{lowernum 12}}', 1);
     const b = generate('tok_{{lowernum 12}}', 2);
@@ -43,7 +63,7 @@ describe('detector', () => {
       [2, 8, 24],
       [2, 25, 41],
     ]);
-    for (const reported of toReportedAll(found, { showSecrets: false })) {
+    for (const reported of views(found)) {
       expect(reported.snippet).not.toContain(a);
       expect(reported.snippet).not.toContain(b);
     }
@@ -56,7 +76,7 @@ describe('detector', () => {
     const found = ruleSet.detect(fragment(tokens.join(' ')));
     expect(found).toHaveLength(20_000);
     const started = performance.now();
-    const reported = toReportedAll(found, { showSecrets: false });
+    const reported = views(found);
     // A quadratic masking (every secret of the line replaced in every snippet) takes minutes here.
     expect(performance.now() - started).toBeLessThan(15_000);
     // Not a whole secret, nor the tail of one the cut went through (`…` marks the cut).

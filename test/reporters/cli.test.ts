@@ -1,10 +1,11 @@
 /** Report formats and `--fail-on` through the built CLI (run `npm run build` first). */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FORMATS } from '../../src/cli/output.js';
 import { REPORTERS } from '../../src/reporters/index.js';
-import { generate, git, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
+import { CLI, generate, git, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
 import { errorsOf, reportValidator, sarifValidator } from './schemas.js';
 
 /** Start of an ANSI colour sequence. */
@@ -66,6 +67,26 @@ describe('report formats on the command line', () => {
     expect(r.stdout).not.toContain(ESC);
     const forced = runCli(['scan'], { cwd: dir, env: { NO_COLOR: '', FORCE_COLOR: '1' } });
     expect(forced.stdout).toContain(ESC);
+  });
+
+  it('writes a large report piece by piece, whole, and stops quietly when the reader goes away', () => {
+    const dir = tempDir();
+    const keys = Array.from({ length: 3000 }, (_, i) => resendKey(1000 + i));
+    writeFiles(dir, { 'keys.ts': keys.map((k, i) => `export const resend${i} = '${k}';\n`).join('') });
+    for (const format of FORMATS) {
+      const r = runCli(['scan', '--format', format, '--output', `report.${format}`], { cwd: dir });
+      expect(r.code, format).toBe(1);
+      const report = readFileSync(join(dir, `report.${format}`), 'utf8');
+      // Several 64 KB writes, ending as it should, with every finding in it.
+      expect(report.length, format).toBeGreaterThan(256 * 1024);
+      for (const i of [0, 1500, 2999]) expect(report, `${format} #${i}`).toContain(`${keys[i].slice(0, 5)}…(36 chars)`);
+      if (format === 'json') expect((JSON.parse(report) as { findings: unknown[] }).findings, format).toHaveLength(3000);
+      if (format === 'sarif') expect((JSON.parse(report) as { runs: { results: unknown[] }[] }).runs[0].results, format).toHaveLength(3000);
+      expect(report, format).not.toContain(keys[1234]);
+    }
+    // `| head -c 100` closes the pipe after the first write: no stack trace, the scan's own exit code.
+    const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" scan --format json | head -c 100 >/dev/null; echo "exit $\{PIPESTATUS[0]}" >&2`], { cwd: dir, encoding: 'utf8' });
+    expect(piped.stderr).toBe('exit 1\n');
   });
 });
 

@@ -6,7 +6,7 @@
  * secret, a history finding with commit and presentAtHead, a key verified live, and a path with
  * a space.
  */
-import { compareFindings, fingerprintOf, toReported, type Finding } from '../../src/findings/finding.js';
+import { compareFindings, fingerprintOf, toReported, type Finding, type ReportedFinding } from '../../src/findings/finding.js';
 import type { ReportInput, RuleInfo } from '../../src/reporters/index.js';
 import type { Origin } from '../../src/sources/fragment.js';
 import { generate, resendKey } from '../helpers/index.js';
@@ -97,7 +97,10 @@ export function fixtureFindings(): Finding[] {
   ].sort(compareFindings);
 }
 
-export function fixtureInput(options: { showSecrets?: boolean; color?: boolean; verbose?: boolean } = {}): ReportInput {
+/** Reporter input with the findings as an array of views (as a library caller would pass them). */
+export type FixtureInput = ReportInput & { findings: ReportedFinding[] };
+
+export function fixtureInput(options: { showSecrets?: boolean; color?: boolean; verbose?: boolean } = {}): FixtureInput {
   return {
     command: 'scan',
     findings: fixtureFindings().map((f) => toReported(f, { showSecrets: options.showSecrets === true })),
@@ -113,6 +116,6 @@ export function fixtureInput(options: { showSecrets?: boolean; color?: boolean; 
 }
 
 /** The same run with nothing found. */
-export function cleanInput(): ReportInput {
+export function cleanInput(): FixtureInput {
   return { ...fixtureInput(), findings: [] };
 }

@@ -1,5 +1,6 @@
 /** GitHub Actions annotations: levels, locations, and escaping of `%`, `:`, `,` and line breaks. */
 import { describe, expect, it } from 'vitest';
+import { renderReport } from '../../src/reporters/index.js';
 import { escapeData, escapeProperty, githubReporter } from '../../src/reporters/github.js';
 import type { ReportedFinding } from '../../src/findings/finding.js';
 import { fixtureInput } from './fixture.js';
@@ -25,7 +26,7 @@ describe('github reporter', () => {
       file: 'odd dir/a,b:c%20\nd.env',
       message: 'Secret: 100% real,\nreally',
     };
-    const out = githubReporter({ ...base, findings: [hostile] });
+    const out = renderReport(githubReporter, { ...base, findings: [hostile] });
     const lines = out.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe(
@@ -36,18 +37,18 @@ describe('github reporter', () => {
 
   it('maps severities to error, warning and notice', () => {
     const input = fixtureInput();
-    const out = githubReporter({ ...input, findings: (['critical', 'high', 'medium', 'low', 'info'] as const).map((severity) => ({ ...input.findings[0], severity })) });
+    const out = renderReport(githubReporter, { ...input, findings: (['critical', 'high', 'medium', 'low', 'info'] as const).map((severity) => ({ ...input.findings[0], severity })) });
     expect(out.split('\n').slice(0, 5).map((l) => l.split(' ')[0])).toEqual(['::error', '::error', '::warning', '::notice', '::notice']);
   });
 
   it('adds the commit of a history finding', () => {
-    const out = githubReporter(fixtureInput());
+    const out = renderReport(githubReporter, fixtureInput());
     const line = out.split('\n').find((l) => l.includes('file=config/old settings.js'))!;
     expect(line).toContain('%0ACommit 4b825dc642cb (2024-03-01, removed since)%0A');
   });
 
   it('says when --verify found the key live', () => {
-    const line = githubReporter(fixtureInput()).split('\n').find((l) => l.includes('file=src/email.ts,line=2,'))!;
+    const line = renderReport(githubReporter, fixtureInput()).split('\n').find((l) => l.includes('file=src/email.ts,line=2,'))!;
     expect(line).toContain('%0AVerified live (full access): rotate it now%0A');
   });
 });

@@ -11,9 +11,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPORTERS } from '../../src/reporters/index.js';
+import { REPORTERS, renderReport } from '../../src/reporters/index.js';
 import { REPO_ROOT } from '../helpers/index.js';
-import { cleanInput, fixtureInput, SECRETS } from './fixture.js';
+import { reportedFindings } from '../../src/findings/finding.js';
+import { cleanInput, fixtureFindings, fixtureInput, SECRETS } from './fixture.js';
 
 const EXTENSION: Record<string, string> = { text: 'txt', json: 'json', sarif: 'sarif', junit: 'xml', github: 'txt' };
 
@@ -41,10 +42,15 @@ function secretSlices(): string[] {
 describe('reporter golden files', () => {
   for (const [format, reporter] of Object.entries(REPORTERS)) {
     it(`${format}: findings`, () => {
-      expectGolden(`report.${format}.${EXTENSION[format]}`, reporter(fixtureInput()));
+      expectGolden(`report.${format}.${EXTENSION[format]}`, renderReport(reporter, fixtureInput()));
     });
     it(`${format}: clean run`, () => {
-      expectGolden(`clean.${format}.${EXTENSION[format]}`, reporter(cleanInput()));
+      expectGolden(`clean.${format}.${EXTENSION[format]}`, renderReport(reporter, cleanInput()));
+    });
+    it(`${format}: the same bytes from the list the CLI passes (views built one at a time)`, () => {
+      const lazy = reportedFindings(fixtureFindings(), { showSecrets: false });
+      expect(renderReport(reporter, { ...fixtureInput(), findings: lazy })).toBe(renderReport(reporter, fixtureInput()));
+      expect(renderReport(reporter, { ...cleanInput(), findings: reportedFindings([], { showSecrets: false }) })).toBe(renderReport(reporter, cleanInput()));
     });
   }
 
@@ -58,7 +64,7 @@ describe('redaction in every format', () => {
 
   for (const [format, reporter] of Object.entries(REPORTERS)) {
     it(`${format}: no raw secret without --show-secrets`, () => {
-      const out = reporter(fixtureInput({ verbose: true }));
+      const out = renderReport(reporter, fixtureInput({ verbose: true }));
       const leaked = slices.filter((s) => out.includes(s));
       expect(leaked).toEqual([]);
       // The redacted form is there instead.
@@ -66,7 +72,7 @@ describe('redaction in every format', () => {
     });
 
     it(`${format}: the secret is printed with --show-secrets`, () => {
-      const out = reporter(fixtureInput({ showSecrets: true }));
+      const out = renderReport(reporter, fixtureInput({ showSecrets: true }));
       expect(out).toContain(SECRETS.resend);
       expect(out).toContain(SECRETS.generic);
     });

@@ -1,5 +1,6 @@
 /** JUnit XML: one test case per finding, grouped by file, well-formed even for hostile paths. */
 import { describe, expect, it } from 'vitest';
+import { renderReport } from '../../src/reporters/index.js';
 import { junitReporter, xmlAttr, xmlText } from '../../src/reporters/junit.js';
 import type { ReportedFinding } from '../../src/findings/finding.js';
 import { cleanInput, fixtureInput } from './fixture.js';
@@ -69,7 +70,7 @@ function parseXml(xml: string): Element {
 
 describe('junit reporter', () => {
   it('groups findings by file, one failing test case each', () => {
-    const root = parseXml(junitReporter(fixtureInput()));
+    const root = parseXml(renderReport(junitReporter, fixtureInput()));
     expect(root.name).toBe('testsuites');
     expect(root.attrs).toMatchObject({ tests: '5', failures: '5', errors: '0', time: '0.912' });
     const suites = root.children.map((s) => [s.attrs.name, s.attrs.tests, s.children.map((c) => c.attrs.name)]);
@@ -86,13 +87,13 @@ describe('junit reporter', () => {
   });
 
   it('says which commit added a history finding', () => {
-    const root = parseXml(junitReporter(fixtureInput()));
+    const root = parseXml(renderReport(junitReporter, fixtureInput()));
     const failure = root.children[1].children[0].children[0];
     expect(failure.text).toContain('Commit: 4b825dc642cb6eb9a060e54bf8d69288fbee4904 (2024-03-01T10:00:00+00:00, Ada Lovelace, removed since)');
   });
 
   it('reports a clean scan as one passing test case', () => {
-    const root = parseXml(junitReporter(cleanInput()));
+    const root = parseXml(renderReport(junitReporter, cleanInput()));
     expect(root.attrs).toMatchObject({ tests: '1', failures: '0' });
     expect(root.children[0].children.map((c) => [c.name, c.attrs.name, c.children.length])).toEqual([['testcase', 'no secrets found (1204 files scanned)', 0]]);
   });
@@ -104,7 +105,7 @@ describe('junit reporter', () => {
 
     const base = fixtureInput();
     const hostile: ReportedFinding = { ...base.findings[0], file: `we<ird> & "quoted" 'dir'/new\nline\u0001.env`, message: '<script>alert("x")</script> & more' };
-    const root = parseXml(junitReporter({ ...base, findings: [hostile] }));
+    const root = parseXml(renderReport(junitReporter, { ...base, findings: [hostile] }));
     const testcase = root.children[0].children[0];
     expect(testcase.attrs.file).toBe(`we<ird> & "quoted" 'dir'/new\nline\uFFFD.env`);
     expect(testcase.children[0].attrs.message).toBe('<script>alert("x")</script> & more');

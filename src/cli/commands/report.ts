@@ -5,7 +5,7 @@
  */
 import { compileSettings, loadConfig, type CompiledSettings } from '../../config/load.js';
 import type { Dropped } from '../../filters/index.js';
-import { toReportedAll, type Finding } from '../../findings/finding.js';
+import { reportedFindings, type Finding } from '../../findings/finding.js';
 import { REPORTERS } from '../../reporters/index.js';
 import { DEFAULT_MAX_FILE_SIZE, runPipeline } from '../../scan.js';
 import { CatFile } from '../../sources/cat-file.js';
@@ -33,9 +33,9 @@ export interface GitScanOutcome {
 
 export function finishReport(outcome: GitScanOutcome, options: OutputOptions): number {
   const { stats } = outcome;
-  const text = REPORTERS[options.format]({
+  const report = REPORTERS[options.format]({
     command: outcome.command,
-    findings: toReportedAll(outcome.findings, { showSecrets: options.showSecrets === true, alsoOnLines: outcome.dropped.map((d) => d.finding) }),
+    findings: reportedFindings(outcome.findings, { showSecrets: options.showSecrets === true, alsoOnLines: outcome.dropped.map((d) => d.finding) }),
     stats: { filesScanned: stats.filesScanned, bytesScanned: stats.bytesScanned, filesSkipped: stats.skipped.length, durationMs: outcome.durationMs },
     skipped: stats.skipped,
     rules: outcome.settings.ruleSet.rules.map((r) => ({ id: r.id, description: r.description, provider: r.provider, severity: r.severity, remediation: r.remediation })),
@@ -43,7 +43,7 @@ export function finishReport(outcome: GitScanOutcome, options: OutputOptions): n
     verbose: options.verbose === true,
     notes: options.format === 'text' ? outcome.notes : [],
   });
-  writeReport(text, options.output);
+  writeReport(report, options.output);
   if (options.format !== 'text') for (const note of outcome.notes) process.stderr.write(`leakproof: ${note.trim()}\n`);
   reportHints(outcome, options.verbose === true);
   return exitCodeFor(failingFindings(outcome.findings, options), options.failOn);
