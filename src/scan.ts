@@ -10,7 +10,7 @@ import type { Project } from './plugins/api.js';
 import type { Fragment, RawFragment } from './sources/fragment.js';
 import { listFiles, readFiles, scanRoot, type FileSet } from './sources/directory.js';
 import { DetectPool, jobsFor } from './workers/pool.js';
-import type { WorkerInit } from './workers/protocol.js';
+import { QUEUE_CLOSED, QUEUE_OPEN, type WorkerInit } from './workers/protocol.js';
 import { ScanStats } from './sources/stats.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -104,17 +104,14 @@ export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
   return { root, findings, dropped, stats, durationMs: performance.now() - started, ruleSet: settings.ruleSet, settings, files: fileSet.files };
 }
 
-/** Batches of this many files go to a worker at a time. */
-const BATCH_FILES = 32;
-/** How long this thread detects before it handles the workers' messages. */
-const YIELD_MS = 5;
-
 /**
- * The same scan with detection spread over threads: this thread and `jobs - 1` workers take
- * batches of files from one queue, reading and detecting. This thread starts at once, so the
- * workers' start-up (a few hundred milliseconds) is not lost; it also applies the filters (inline,
- * allow-list, baseline) and runs the project checks, so results are identical to `runPipeline`
- * whatever the number of threads.
+ * The same scan with detection spread over threads: this thread and `jobs - 1` workers take files
+ * from one queue, reading and detecting. The queue is an index in shared memory that each thread
+ * advances itself, so no thread ever waits for another to hand out work, and all finish within a
+ * file of each other however unevenly file sizes fall. This thread starts at once, so the
+ * workers' start-up is not lost; it also applies the filters (inline, allow-list, baseline) and
+ * runs the project checks, so results are identical to `runPipeline` whatever the number of
+ * threads.
  */
 async function scanInParallel(input: {
   root: string;
@@ -131,50 +128,35 @@ async function scanInParallel(input: {
   const filters = buildFilters(settings.allowFilter.filter, [], settings.baseline?.filter.filter);
   const dropped: Dropped[] = [];
   const findings: Finding[] = [];
-  // One queue of files: workers take batches, this thread takes one file at a time, so both
-  // finish within a file of each other however unevenly file sizes fall.
   const { files } = input.fileSet;
-  let next = 0;
+  const workers = input.jobs - 1;
+  const queue = new Int32Array(new SharedArrayBuffer(4 * (1 + workers)));
   const collect = (result: { findings: Finding[]; filesScanned: number; bytesScanned: number; skipped: ScanStats['skipped'] }): void => {
     stats.filesScanned += result.filesScanned;
     stats.bytesScanned += result.bytesScanned;
     for (const skip of result.skipped) stats.skip(skip.path, skip.reason);
     for (const finding of applyFilters(result.findings, filters, dropped)) findings.push(finding);
   };
-  const onThisThread = async (): Promise<void> => {
+  // The job is posted before this thread starts on the queue: each worker reads it once ready.
+  const pool = DetectPool.open(workers, { root: input.root, cwd: input.cwd, configFile: input.configFile });
+  try {
+    const results = pool.runOnEach((worker) => ({ kind: 'queue', root: input.root, files, queue: queue.buffer as SharedArrayBuffer, worker, maxFileSize: input.maxFileSize, usePrefilter: input.usePrefilter }));
     const ownStats = new ScanStats();
     const raw: Finding[] = [];
-    let since = performance.now();
-    while (next < files.length) {
-      for (const fragment of readFiles(input.root, [files[next++]], input.maxFileSize, ownStats)) {
+    for (let i = Atomics.add(queue, 0, 1); i < files.length; i = Atomics.add(queue, 0, 1)) {
+      for (const fragment of readFiles(input.root, [files[i]], input.maxFileSize, ownStats)) {
         for (const finding of settings.ruleSet.detect(fragment, input.usePrefilter)) raw.push(finding);
-      }
-      // Every few milliseconds, let the workers' messages in: a worker's next batch waits for it.
-      if (performance.now() - since > YIELD_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        since = performance.now();
       }
     }
     collect({ findings: raw, filesScanned: ownStats.filesScanned, bytesScanned: ownStats.bytesScanned, skipped: ownStats.skipped });
-  };
-  const starting = DetectPool.start(input.jobs - 1, { root: input.root, cwd: input.cwd, configFile: input.configFile });
-  const onWorkers = async (): Promise<void> => {
-    const pool = await starting;
-    // Two loops per worker, as the pool keeps two batches per worker in flight.
-    await Promise.all(
-      Array.from({ length: pool.size * 2 }, async () => {
-        while (next < files.length) {
-          const batch = files.slice(next, next + BATCH_FILES);
-          next += batch.length;
-          collect(await pool.run({ kind: 'files', root: input.root, files: batch, maxFileSize: input.maxFileSize, usePrefilter: input.usePrefilter }));
-        }
-      }),
-    );
-  };
-  try {
-    await Promise.all([onThisThread(), onWorkers()]);
+    // Every file is taken. A worker still starting up would take none: close the queue to it and
+    // do not wait for it (a small scan is over before the workers are ready).
+    for (let worker = 0; worker < workers; worker++) {
+      if (Atomics.compareExchange(queue, 1 + worker, QUEUE_OPEN, QUEUE_CLOSED) === QUEUE_OPEN) continue;
+      collect(await results[worker]);
+    }
   } finally {
-    await (await starting).close();
+    await pool.close();
   }
   for (const finding of applyFilters(await settings.ruleSet.detectProject(input.fileSet.project), filters, dropped)) findings.push(finding);
   findings.sort(compareFindings);

@@ -8,9 +8,18 @@ import { compileSettings, loadConfig } from '../config/load.js';
 import type { Finding } from '../findings/finding.js';
 import { readFiles } from '../sources/directory.js';
 import { ScanStats } from '../sources/stats.js';
-import type { WorkerInit, WorkerJob, WorkerResult } from './protocol.js';
+import { QUEUE_JOINED, QUEUE_OPEN, type WorkerInit, type WorkerJob, type WorkerResult } from './protocol.js';
 
 const init = workerData as WorkerInit;
+
+/** The files this worker takes from the shared queue, one at a time, read as it goes (none if the queue was closed to it). */
+function* queuedFiles(job: Extract<WorkerJob, { kind: 'queue' }>, stats: ScanStats) {
+  const queue = new Int32Array(job.queue);
+  if (Atomics.compareExchange(queue, 1 + job.worker, QUEUE_OPEN, QUEUE_JOINED) !== QUEUE_OPEN) return;
+  for (let i = Atomics.add(queue, 0, 1); i < job.files.length; i = Atomics.add(queue, 0, 1)) {
+    yield* readFiles(job.root, [job.files[i]], job.maxFileSize, stats);
+  }
+}
 // No top-level await: the worker is also bundled as CommonJS. A failure here rejects unhandled,
 // which ends the worker with an 'error' event that the pool reports.
 void loadConfig(init.root, init.configFile)
@@ -20,7 +29,7 @@ void loadConfig(init.root, init.configFile)
       const stats = new ScanStats();
       const findings: Finding[] = [];
       try {
-        const fragments = job.kind === 'files' ? readFiles(job.root, job.files, job.maxFileSize, stats) : job.fragments;
+        const fragments = job.kind === 'fragments' ? job.fragments : job.kind === 'files' ? readFiles(job.root, job.files, job.maxFileSize, stats) : queuedFiles(job, stats);
         for (const fragment of fragments) {
           for (const finding of settings.ruleSet.detect(fragment, job.usePrefilter)) findings.push(finding);
         }

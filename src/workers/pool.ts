@@ -38,33 +38,55 @@ export class DetectPool {
   private readonly waiting: ((worker: Worker) => void)[] = [];
   private nextId = 0;
 
-  private constructor() {}
+  /** Settles when every worker has compiled its rule set (rejects if one fails to start). */
+  private readonly ready: Promise<void>;
 
-  get size(): number {
-    return this.workers.length;
-  }
-
-  static async start(size: number, init: WorkerInit): Promise<DetectPool> {
+  private constructor(size: number, init: WorkerInit) {
     const file = WORKER_FILE;
     if (file === undefined) throw new Error('detection workers need the built worker (npm run build)');
-    const pool = new DetectPool();
-    await Promise.all(
+    this.ready = Promise.all(
       Array.from({ length: size }, () => {
         const worker = new (lazyWorkerThreads().Worker)(file, { workerData: init });
-        pool.workers.push(worker);
+        this.workers.push(worker);
         return new Promise<void>((resolve, reject) => {
           const onError = (error: Error) => reject(error);
           worker.once('error', onError);
           worker.once('message', () => {
             worker.off('error', onError);
             // Two slots per worker: its next batch is already there when it finishes one.
-            pool.idle.push(worker, worker);
+            this.idle.push(worker, worker);
             resolve();
           });
         });
       }),
-    );
+    ).then(() => undefined);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** A pool whose workers are all ready, for `run`. */
+  static async start(size: number, init: WorkerInit): Promise<DetectPool> {
+    const pool = new DetectPool(size, init);
+    await pool.ready;
     return pool;
+  }
+
+  /** A pool whose workers are still starting, for `runOnEach`. */
+  static open(size: number, init: WorkerInit): DetectPool {
+    const pool = new DetectPool(size, init);
+    pool.ready.catch(() => undefined); // reported by runOnEach, whose jobs fail with it
+    return pool;
+  }
+
+  /**
+   * Sends a job to every worker now, ready or not (a worker reads it once it is): `jobFor(i)` is
+   * worker i's. Returns each worker's result to come. For jobs that share their work out among
+   * themselves (a queue).
+   */
+  runOnEach(jobFor: (worker: number) => DistributiveOmit<WorkerJob, 'id'>): Promise<Extract<WorkerResult, { findings: unknown }>>[] {
+    return this.workers.map((worker, i) => this.post(worker, jobFor(i)));
   }
 
   /** Whether a batch sent now would start without waiting. */
@@ -87,24 +109,28 @@ export class DetectPool {
   /** Runs one batch on the next free worker; `transfer`: buffers that move to it (no longer usable here). */
   async run(job: DistributiveOmit<WorkerJob, 'id'>, transfer: ArrayBuffer[] = []): Promise<Extract<WorkerResult, { findings: unknown }>> {
     const worker = await this.acquire();
-    const id = this.nextId++;
     try {
-      const result = await new Promise<WorkerResult>((resolve, reject) => {
-        const onMessage = (message: WorkerResult) => {
-          if (message.id !== id) return;
-          worker.off('message', onMessage);
-          worker.off('error', reject);
-          resolve(message);
-        };
-        worker.on('message', onMessage);
-        worker.once('error', reject);
-        worker.postMessage({ ...job, id } as WorkerJob, transfer);
-      });
-      if (result.error !== undefined) throw new Error(`detection worker: ${result.error}`);
-      return result;
+      return await this.post(worker, job, transfer);
     } finally {
       this.release(worker);
     }
+  }
+
+  private async post(worker: Worker, job: DistributiveOmit<WorkerJob, 'id'>, transfer: ArrayBuffer[] = []): Promise<Extract<WorkerResult, { findings: unknown }>> {
+    const id = this.nextId++;
+    const result = await new Promise<WorkerResult>((resolve, reject) => {
+      const onMessage = (message: WorkerResult) => {
+        if (message.id !== id) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        resolve(message);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+      worker.postMessage({ ...job, id } as WorkerJob, transfer);
+    });
+    if (result.error !== undefined) throw new Error(`detection worker: ${result.error}`);
+    return result;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,63 @@
+/**
+ * The shared file queue of parallel directory scans, on the built worker (dist/, which `npm test`
+ * builds first): a worker takes files until the queue is empty, finds what a scan on one thread
+ * finds, and takes nothing once the queue is closed to it. Driven directly, not through `scan`,
+ * where whether a worker joins before the main thread is done depends on timing.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { scan } from '../../src/scan.js';
+import { QUEUE_CLOSED, QUEUE_JOINED, QUEUE_OPEN } from '../../src/workers/protocol.js';
+import { REPO_ROOT, resendKey, tempDir, writeFiles } from '../helpers/index.js';
+
+type PoolModule = typeof import('../../src/workers/pool.js');
+const { DetectPool } = (await import(pathToFileURL(join(REPO_ROOT, 'dist/workers/pool.js')).href)) as PoolModule;
+
+function project(): { dir: string; files: string[] } {
+  const dir = tempDir();
+  const contents: Record<string, string> = { 'bin.dat': '\u0000binary' };
+  for (let i = 0; i < 60; i++) contents[`src/f${i}.js`] = i % 6 === 0 ? `const k = "${resendKey(300 + i)}";\n` : `export const n${i} = ${i};\n`;
+  writeFiles(dir, contents);
+  return { dir, files: Object.keys(contents).sort() };
+}
+
+function queueJob(dir: string, files: string[], queue: Int32Array) {
+  return (worker: number) => ({ kind: 'queue' as const, root: dir, files, queue: queue.buffer as SharedArrayBuffer, worker, maxFileSize: 1 << 20, usePrefilter: true });
+}
+
+describe('shared file queue', () => {
+  it('a worker takes every file left in the queue and finds what one thread finds', async () => {
+    const { dir, files } = project();
+    const queue = new Int32Array(new SharedArrayBuffer(8));
+    queue[1] = QUEUE_OPEN;
+    const pool = DetectPool.open(1, { root: dir, cwd: dir });
+    try {
+      const [result] = await Promise.all(pool.runOnEach(queueJob(dir, files, queue)));
+      expect(queue[1]).toBe(QUEUE_JOINED);
+      expect(queue[0]).toBeGreaterThanOrEqual(files.length);
+      expect(result.filesScanned).toBe(60);
+      expect(result.skipped).toEqual([{ path: 'bin.dat', reason: 'binary' }]);
+      const alone = await scan({ paths: [dir], cwd: dir, jobs: 1 });
+      const where = (f: { ruleId: string; path: string; line: number; column: number }) => `${f.ruleId} ${f.path}:${f.line}:${f.column}`;
+      expect(result.findings.map(where).sort()).toEqual(alone.findings.map(where).sort());
+      expect(result.findings).toHaveLength(10);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker the queue was closed to takes nothing', async () => {
+    const { dir, files } = project();
+    const queue = new Int32Array(new SharedArrayBuffer(8));
+    queue[1] = QUEUE_CLOSED;
+    const pool = DetectPool.open(1, { root: dir, cwd: dir });
+    try {
+      const [result] = await Promise.all(pool.runOnEach(queueJob(dir, files, queue)));
+      expect(result).toMatchObject({ findings: [], filesScanned: 0, skipped: [] });
+      expect(queue[0]).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+});
