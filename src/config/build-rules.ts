@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabt from 'wabt';
 import { encodeTables } from '../detector/prefilter.js';
-import { regexAnchoring } from '../detector/regex-prefixes.js';
+import { ruleAnchoring } from '../detector/pattern-rule.js';
 import { ConfigError } from './errors.js';
 import { BUILTIN_RULES_DIR, loadRuleDir } from './rules.js';
 
@@ -18,8 +18,8 @@ try {
   // built-in regexes (near-miss timing and the recheck ReDoS analyser).
   const defs = await loadRuleDir(BUILTIN_RULES_DIR, { checkSpeed: false });
   const out = fileURLToPath(new URL('../rules.json', import.meta.url));
-  // With where each regex's matches start (null: unknown): deriving it for ~250 rules at every start costs ~20 ms.
-  const portable = defs.map((d) => ({ ...d, source: `rules/${basename(d.source ?? '')}`, examples: undefined, anchoring: regexAnchoring(d.regex, d.flags ?? '') ?? null }));
+  // With where each regex's matches start (null: unknown, or not worth recording): deriving it for ~250 rules at every start costs ~20 ms.
+  const portable = defs.map((d) => ({ ...d, source: `rules/${basename(d.source ?? '')}`, examples: undefined, anchoring: ruleAnchoring(d) ?? null }));
   writeFileSync(out, JSON.stringify(portable));
   console.log(`leakproof: compiled ${defs.length} rules into dist/rules.json`);
   const watFile = fileURLToPath(new URL('../../src/detector/prefilter.wat', import.meta.url));

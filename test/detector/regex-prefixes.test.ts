@@ -1,5 +1,6 @@
 /** Literal prefixes of a regex: every match must start with one, or the answer is undefined. */
 import { describe, expect, it } from 'vitest';
+import { ruleAnchoring } from '../../src/detector/pattern-rule.js';
 import { regexAnchoring, regexPrefixes } from '../../src/detector/regex-prefixes.js';
 
 describe('regexPrefixes', () => {
@@ -105,5 +106,20 @@ describe('regexAnchoring', () => {
         }
       }
     }
+  });
+});
+
+describe('ruleAnchoring: which rules record their anchors', () => {
+  it.each([
+    // A one-character anchor that is not a keyword, with a rare keyword: whole-text search.
+    ['"[a-z.]+"\\s*:\\s*\\{\\s*"auth"\\s*:\\s*"([A-Za-z0-9+/]{12,})"', ['"auth"'], undefined],
+    // A common keyword (runs on most files): keeps even a one-character anchor.
+    ['(?:<[a-z]*secret>([^<]{8,})|key=(\\S{8,}))', ['key', 'secret'], ['<', 'key=']],
+    // A short anchor that is a keyword costs nothing extra.
+    ['sk[a-z0-9]{16}', ['sk'], ['sk']],
+    ['(?:twilio|AC)[a-f0-9]{8}', ['twilio'], undefined],
+    ['ghp_[A-Za-z0-9]{36}', ['ghp_'], ['ghp_']],
+  ])('%s with keywords %j: %j', (regex, keywords, prefixes) => {
+    expect(ruleAnchoring({ regex, keywords })?.prefixes).toEqual(prefixes);
   });
 });
