@@ -1,5 +1,5 @@
 /** `leakproof scan` end to end: the built CLI on real files in temp folders and real git repos. */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -162,6 +162,33 @@ describe('leakproof scan', () => {
     expect(report.findings.map((f) => f.ruleId)).toEqual(['resend-api-key']);
     expect(report.findings[0].line).toBe(1);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('reads files around the 1 MiB read size whole, a large one after a small one and back, and skips a FIFO', () => {
+    const dir = tempDir();
+    const MiB = 1024 * 1024;
+    const keys = [60, 61, 62, 63].map((seed) => resendKey(seed));
+    // Each key sits at the very end, where a read that stopped at 1 MiB would miss it.
+    const endingIn = (size: number, key: string) => Buffer.concat([Buffer.alloc(size - key.length - 3, 'x'), Buffer.from(`\n${key}\n `)]).subarray(0, size);
+    writeFiles(dir, {
+      'a-exact.txt': endingIn(MiB, keys[0]),
+      'b-over.txt': endingIn(MiB + 1, keys[1]),
+      'c-small.txt': `k=${keys[2]}\n`,
+      'd-large.txt': endingIn(3 * MiB + 17, keys[3]),
+      'e-empty.txt': '',
+      // Shorter than the file read before it: none of that file's bytes may show through.
+      'f-tiny.txt': 'ok\n',
+    });
+    execFileSync('mkfifo', [join(dir, 'g-pipe')]);
+    const r = runCli(['scan', '--format', 'json', '--verbose'], { cwd: dir });
+    const report = json(r.stdout);
+    expect(report.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['a-exact.txt:2', 'b-over.txt:2', 'c-small.txt:1', 'd-large.txt:2']);
+    expect(report.stats).toMatchObject({ filesScanned: 6, bytesScanned: MiB + (MiB + 1) + keys[2].length + 3 + (3 * MiB + 17) + 3, filesSkipped: 1 });
+    expect(r.stderr + r.stdout).not.toContain('unreadable');
+    expect(runCli(['scan', '--verbose'], { cwd: dir }).stdout).toMatch(/g-pipe {2}not a regular file/);
+    // A limit below the read size still applies to files read whole in one go.
+    const limited = json(runCli(['scan', '--format', 'json', '--max-file-size', '100KB'], { cwd: dir }).stdout);
+    expect(limited.stats).toMatchObject({ filesScanned: 3, filesSkipped: 4 });
   });
 
   it('handles invalid UTF-8 and CRLF line endings', () => {
