@@ -303,8 +303,8 @@ describe('leakproof scan', () => {
   it('gives the same report with detection workers as without', () => {
     const dir = tempGitRepo({});
     const files: Record<string, string> = { '.gitignore': 'ignored/\n', 'ignored/k.txt': `k=${resendKey(40)}\n`, 'bin.dat': '\u0000binary' };
-    // Enough text (lines with rule keywords) that the worker is up and takes batches before this
-    // thread is done alone.
+    // Enough text (lines with rule keywords) that the worker is likely up and takes files from the
+    // queue before this thread is done alone (test/workers/queue.test.ts drives the queue directly).
     const filler = (i: number) => `export const token${i} = getToken(process.env.API_KEY_${i});\n`.repeat(300);
     for (let i = 0; i < 400; i++) files[`src/m${i % 7}/f${i}.js`] = i % 50 === 0 ? `const k = "${resendKey(41 + i)}"; // ${i}\n` : filler(i);
     files['src/allowed.js'] = `const k = "${resendKey(99)}"; // leakproof:allow\n`;
