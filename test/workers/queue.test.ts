@@ -22,42 +22,38 @@ function project(): { dir: string; files: string[] } {
   return { dir, files: Object.keys(contents).sort() };
 }
 
-function queueJob(dir: string, files: string[], queue: Int32Array) {
-  return (worker: number) => ({ kind: 'queue' as const, root: dir, files, queue: queue.buffer as SharedArrayBuffer, worker, maxFileSize: 1 << 20, usePrefilter: true });
+/** One worker on a fresh queue whose state for that worker is `state`: its result, and the queue after. */
+async function runOnQueue(state: number) {
+  const { dir, files } = project();
+  const queue = new Int32Array(new SharedArrayBuffer(8));
+  queue[1] = state;
+  const pool = DetectPool.open(1, { root: dir, cwd: dir });
+  try {
+    const [result] = await Promise.all(
+      pool.runOnEach((worker) => ({ kind: 'queue', root: dir, files, queue: queue.buffer as SharedArrayBuffer, worker, maxFileSize: 1 << 20, usePrefilter: true })),
+    );
+    return { dir, files, queue, result };
+  } finally {
+    await pool.close();
+  }
 }
 
 describe('shared file queue', () => {
   it('a worker takes every file left in the queue and finds what one thread finds', async () => {
-    const { dir, files } = project();
-    const queue = new Int32Array(new SharedArrayBuffer(8));
-    queue[1] = QUEUE_OPEN;
-    const pool = DetectPool.open(1, { root: dir, cwd: dir });
-    try {
-      const [result] = await Promise.all(pool.runOnEach(queueJob(dir, files, queue)));
-      expect(queue[1]).toBe(QUEUE_JOINED);
-      expect(queue[0]).toBeGreaterThanOrEqual(files.length);
-      expect(result.filesScanned).toBe(60);
-      expect(result.skipped).toEqual([{ path: 'bin.dat', reason: 'binary' }]);
-      const alone = await scan({ paths: [dir], cwd: dir, jobs: 1 });
-      const where = (f: { ruleId: string; path: string; line: number; column: number }) => `${f.ruleId} ${f.path}:${f.line}:${f.column}`;
-      expect(result.findings.map(where).sort()).toEqual(alone.findings.map(where).sort());
-      expect(result.findings).toHaveLength(10);
-    } finally {
-      await pool.close();
-    }
+    const { dir, files, queue, result } = await runOnQueue(QUEUE_OPEN);
+    expect(queue[1]).toBe(QUEUE_JOINED);
+    expect(queue[0]).toBeGreaterThanOrEqual(files.length);
+    expect(result.filesScanned).toBe(60);
+    expect(result.skipped).toEqual([{ path: 'bin.dat', reason: 'binary' }]);
+    const alone = await scan({ paths: [dir], cwd: dir, jobs: 1 });
+    const where = (f: { ruleId: string; path: string; line: number; column: number }) => `${f.ruleId} ${f.path}:${f.line}:${f.column}`;
+    expect(result.findings.map(where).sort()).toEqual(alone.findings.map(where).sort());
+    expect(result.findings).toHaveLength(10);
   });
 
   it('a worker the queue was closed to takes nothing', async () => {
-    const { dir, files } = project();
-    const queue = new Int32Array(new SharedArrayBuffer(8));
-    queue[1] = QUEUE_CLOSED;
-    const pool = DetectPool.open(1, { root: dir, cwd: dir });
-    try {
-      const [result] = await Promise.all(pool.runOnEach(queueJob(dir, files, queue)));
-      expect(result).toMatchObject({ findings: [], filesScanned: 0, skipped: [] });
-      expect(queue[0]).toBe(0);
-    } finally {
-      await pool.close();
-    }
+    const { queue, result } = await runOnQueue(QUEUE_CLOSED);
+    expect(result).toMatchObject({ findings: [], filesScanned: 0, skipped: [] });
+    expect(queue[0]).toBe(0);
   });
 });
