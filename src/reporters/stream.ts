@@ -12,8 +12,8 @@ export function renderReport(reporter: Reporter, input: ReportInput): string {
   return [...reporter(input)].join('');
 }
 
-/** Stands for the streamed array inside the document; no real value is this string. */
-const ITEMS = '\u0000leakproof:items\u0000';
+/** Stands for the streamed array inside a `streamJson` document; no real value is this string. */
+export const ITEMS_HERE: unknown = '\u0000leakproof:items\u0000';
 
 /**
  * `JSON.stringify(document, null, 2)` with `items` in place of the one `ITEMS_HERE` value, written
@@ -21,7 +21,7 @@ const ITEMS = '\u0000leakproof:items\u0000';
  */
 export function* streamJson(document: unknown, items: Iterable<unknown>): Generator<string> {
   const text = JSON.stringify(document, null, 2);
-  const marker = JSON.stringify(ITEMS);
+  const marker = JSON.stringify(ITEMS_HERE);
   const at = text.indexOf(marker);
   const indent = text.slice(text.lastIndexOf('\n', at) + 1).match(/^ */)![0];
   const itemIndent = `${indent}  `;
@@ -33,5 +33,3 @@ export function* streamJson(document: unknown, items: Iterable<unknown>): Genera
   }
   yield `${count === 0 ? '' : `\n${indent}`}]${text.slice(at + marker.length)}\n`;
 }
-
-export const ITEMS_HERE: unknown = ITEMS;
