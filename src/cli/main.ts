@@ -136,8 +136,11 @@ export async function main(argv: string[]): Promise<number> {
 
 // A reader that stops early (`leakproof scan -f json | head`) closes the pipe: the rest of the report
 // has nowhere to go, which is not an error of the scan (its exit code still says what it found).
+// Any other failure to write (a full disk) loses the report: one line, exit 2.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+  process.stderr.write(`leakproof: cannot write the report to stdout (${error.code ?? error.message})\n`);
+  process.exit(2);
 });
 
 void main(process.argv.slice(2)).then((code) => {

@@ -1,6 +1,6 @@
 /** Report formats and `--fail-on` through the built CLI (run `npm run build` first). */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FORMATS } from '../../src/cli/output.js';
@@ -87,6 +87,13 @@ describe('report formats on the command line', () => {
     // `| head -c 100` closes the pipe after the first write: no stack trace, the scan's own exit code.
     const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" scan --format json | head -c 100 >/dev/null; echo "exit $\{PIPESTATUS[0]}" >&2`], { cwd: dir, encoding: 'utf8' });
     expect(piped.stderr).toBe('exit 1\n');
+    // A full disk loses the report: one line and exit 2, on stdout as with --output.
+    if (existsSync('/dev/full')) {
+      const full = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" scan --format json >/dev/full`], { cwd: dir, encoding: 'utf8' });
+      expect([full.status, full.stderr]).toEqual([2, 'leakproof: cannot write the report to stdout (ENOSPC)\n']);
+      const output = runCli(['scan', '--format', 'json', '--output', '/dev/full'], { cwd: dir });
+      expect([output.code, output.stderr]).toEqual([2, 'leakproof: --output /dev/full: cannot write (ENOSPC)\n']);
+    }
   });
 });
 
