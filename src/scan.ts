@@ -50,10 +50,11 @@ export interface PipelineInput {
   extraFilters?: Filter[];
   usePrefilter?: boolean;
   /**
-   * Detect on worker threads once the input proves large (more than one batch); small inputs stay
-   * on this thread. Filters always run here.
+   * Detect on worker threads once the input proves large: more than one batch, and more than
+   * `startAfterBytes` detected here first (default 0); small inputs stay on this thread. Filters
+   * always run here.
    */
-  workers?: WorkerInit & { jobs: number };
+  workers?: WorkerInit & { jobs: number; startAfterBytes?: number };
 }
 
 /** Fragments go to workers in batches of about this many characters; a few batches in flight at most. */
@@ -169,7 +170,7 @@ async function scanInParallel(input: {
  * batch's fragments, so per-fragment filters (added lines) still apply.
  */
 async function detectOnWorkers(
-  workers: WorkerInit & { jobs: number },
+  workers: WorkerInit & { jobs: number; startAfterBytes?: number },
   ruleSet: RuleSet,
   fragments: AsyncIterable<Fragment | RawFragment> | Iterable<Fragment | RawFragment>,
   usePrefilter: boolean,
@@ -177,13 +178,18 @@ async function detectOnWorkers(
 ): Promise<void> {
   let pool: Promise<DetectPool> | undefined;
   let ready: DetectPool | undefined;
+  let detectedHere = 0;
   const detectHere = (batch: (Fragment | RawFragment)[]): void => {
-    for (const fragment of batch) keep(ruleSet.detect(fragment, usePrefilter), fragment);
+    for (const fragment of batch) {
+      keep(ruleSet.detect(fragment, usePrefilter), fragment);
+      detectedHere += 'bytes' in fragment ? fragment.bytes.length : fragment.text.length;
+    }
   };
+  const startAfter = workers.startAfterBytes ?? 0;
   try {
     await streamBatches(fragments, async (batch, last) => {
-      if (pool === undefined && last) {
-        // The whole input fit in one batch: not worth starting workers.
+      if (pool === undefined && (last || detectedHere < startAfter)) {
+        // The whole input fit in one batch, or is still small: not worth starting workers.
         detectHere(batch);
         return;
       }

@@ -8,7 +8,7 @@ import { compileSettings, loadConfig } from '../../config/load.js';
 import type { RuleSet } from '../../detector/detector.js';
 import type { Finding } from '../../findings/finding.js';
 import { runPipeline } from '../../scan.js';
-import { defaultJobs } from '../../workers/pool.js';
+import { defaultJobs, streamedBytesBeforeWorkers } from '../../workers/pool.js';
 import { CatFile } from '../../sources/cat-file.js';
 import { groupByFingerprint } from '../../findings/timeline.js';
 import { headBlobs, historyRepo, pushedCommits, readBlobs, readHistory, type HistoryCounts } from '../../sources/history.js';
@@ -43,8 +43,9 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
     result = await runPipeline({
       fragments: readHistory(catFile, { cwd, gitArgs, range, since: options.since }, { maxFileSize: size, stats, counts, onCommit: progress?.update }),
       settings,
-      // Workers start only if the history holds more than one batch of text.
-      workers: { root: repo.top ?? cwd, cwd, configFile: options.config, jobs: parseJobs(options.jobs) ?? defaultJobs() },
+      // Workers start only if the history holds more than one batch of text, and by default only
+      // once it has proved large (`--jobs N` asks for them at once).
+      workers: { root: repo.top ?? cwd, cwd, configFile: options.config, ...historyJobs(parseJobs(options.jobs)) },
     });
     progress?.clear();
     await markPresentAtHead(result.findings, { catFile, cwd, gitArgs, ruleSet: settings.ruleSet, maxFileSize: size });
@@ -75,6 +76,13 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
  * `presentAtHead`: whether the same secret (same fingerprint) is still in that path at HEAD. The
  * same blob at HEAD means yes; a different blob is scanned once to compare fingerprints.
  */
+/** Threads for a history scan: `--jobs N` at once, else one per core once the history proves large. */
+function historyJobs(requested: number | undefined): { jobs: number; startAfterBytes: number } {
+  if (requested !== undefined) return { jobs: requested, startAfterBytes: 0 };
+  const jobs = defaultJobs();
+  return { jobs, startAfterBytes: streamedBytesBeforeWorkers(jobs) };
+}
+
 async function markPresentAtHead(
   findings: Finding[],
   context: { catFile: CatFile; cwd: string; gitArgs: string[]; ruleSet: RuleSet; maxFileSize: number },
