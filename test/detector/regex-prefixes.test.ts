@@ -3,6 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { ruleAnchoring } from '../../src/detector/pattern-rule.js';
 import { regexAnchoring, regexPrefixes } from '../../src/detector/regex-prefixes.js';
 
+/** Calls `visit` with each match of `source` (any case) in `texts` random texts over `alphabet`. */
+function forEachFuzzedMatch(source: string, alphabet: string, options: { seed: number; texts: number; length: number }, visit: (text: string, index: number) => void): void {
+  let seed = options.seed;
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const regex = new RegExp(source, 'gi');
+  for (let n = 0; n < options.texts; n++) {
+    const text = Array.from({ length: options.length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    for (const match of text.matchAll(regex)) visit(text, match.index);
+  }
+}
+
+function startsWithOne(text: string, index: number, prefixes: readonly string[]): boolean {
+  return prefixes.some((p) => text.slice(index).toLowerCase().startsWith(p));
+}
+
 describe('regexPrefixes', () => {
   it.each([
     ['re_(?<![A-Za-z0-9_]re_)[A-Za-z0-9]{8}', ['re_']],
@@ -53,18 +68,12 @@ describe('regexPrefixes', () => {
   it('every prefix it gives starts every match, on fuzzed inputs', () => {
     const sources = ['(?:key|secret)[\\w.-]{0,4}=\\w+', 'a(?:bc|d)?e+', '(?:[Tt]ok|pwd)(?=\\d)\\d+', '(?<=x)ab|cd', 'q(?:r|st)u'];
     const alphabet = 'abcdeqrstuxyzKEYSECRETkeysecret=._-0123456789 TOKtokpwd';
-    let seed = 7;
-    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (const source of sources) {
       const prefixes = regexPrefixes(source)!;
       expect(prefixes, source).toBeDefined();
-      const regex = new RegExp(source, 'gi');
-      for (let n = 0; n < 300; n++) {
-        const text = Array.from({ length: 40 }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
-        for (const match of text.matchAll(regex)) {
-          expect(prefixes.some((p) => text.slice(match.index).toLowerCase().startsWith(p)), `${source} at ${match.index} in ${text}`).toBe(true);
-        }
-      }
+      forEachFuzzedMatch(source, alphabet, { seed: 7, texts: 300, length: 40 }, (text, index) => {
+        expect(startsWithOne(text, index, prefixes), `${source} at ${index} in ${JSON.stringify(text)}`).toBe(true);
+      });
     }
   });
 });
@@ -93,18 +102,12 @@ describe('regexAnchoring', () => {
   it('every match starts at a prefix or the character before it, on fuzzed inputs', () => {
     const sources = ['(?:^|[^A-Za-z0-9_])(tok_[a-z0-9]{3})(?![a-z0-9])', '(?:\\s|^|=)(?:key|sec)\\d', '(?:^|[^a-z])ab|cd'];
     const alphabet = 'abcdektos_=01 \nKEYSEC';
-    let seed = 11;
-    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (const source of sources) {
       const { prefixes, lookback } = regexAnchoring(source)!;
       expect(lookback, source).toBe(1);
-      for (let n = 0; n < 400; n++) {
-        const text = Array.from({ length: 30 }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
-        for (const match of text.matchAll(new RegExp(source, 'gi'))) {
-          const at = (i: number) => prefixes.some((p) => text.slice(i).toLowerCase().startsWith(p));
-          expect(at(match.index) || at(match.index + 1), `${source} at ${match.index} in ${JSON.stringify(text)}`).toBe(true);
-        }
-      }
+      forEachFuzzedMatch(source, alphabet, { seed: 11, texts: 400, length: 30 }, (text, index) => {
+        expect(startsWithOne(text, index, prefixes) || startsWithOne(text, index + 1, prefixes), `${source} at ${index} in ${JSON.stringify(text)}`).toBe(true);
+      });
     }
   });
 });
