@@ -10,7 +10,7 @@ import type { Project } from './plugins/api.js';
 import type { Fragment, RawFragment } from './sources/fragment.js';
 import { listFiles, readFiles, scanRoot, type FileSet } from './sources/directory.js';
 import { DetectPool, jobsFor } from './workers/pool.js';
-import { QUEUE_CLOSED, QUEUE_OPEN, type WorkerInit } from './workers/protocol.js';
+import { QUEUE_CLOSED, QUEUE_OPEN, queueIndexes, type WorkerInit } from './workers/protocol.js';
 import { ScanStats } from './sources/stats.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -144,7 +144,7 @@ async function scanInParallel(input: {
     const results = pool.runOnEach((worker) => ({ kind: 'queue', root: input.root, files, queue: queue.buffer as SharedArrayBuffer, worker, maxFileSize: input.maxFileSize, usePrefilter: input.usePrefilter }));
     const ownStats = new ScanStats();
     const raw: Finding[] = [];
-    for (let i = Atomics.add(queue, 0, 1); i < files.length; i = Atomics.add(queue, 0, 1)) {
+    for (const i of queueIndexes(queue, files.length)) {
       for (const fragment of readFiles(input.root, [files[i]], input.maxFileSize, ownStats)) {
         for (const finding of settings.ruleSet.detect(fragment, input.usePrefilter)) raw.push(finding);
       }

@@ -1,6 +1,7 @@
 /**
  * A detection worker: compiles the same rule set as the main thread (from the same config), then
- * reads and scans the batches of files it is sent. Filters stay on the main thread, where the
+ * reads and scans files it takes from the shared queue (directory scans), or scans the batches of
+ * fragments it is sent (history). Filters stay on the main thread, where the
  * baseline and allow-list keep their bookkeeping; workers return raw findings and counts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -8,7 +9,7 @@ import { compileSettings, loadConfig } from '../config/load.js';
 import type { Finding } from '../findings/finding.js';
 import { readFiles } from '../sources/directory.js';
 import { ScanStats } from '../sources/stats.js';
-import { QUEUE_JOINED, QUEUE_OPEN, type WorkerInit, type WorkerJob, type WorkerResult } from './protocol.js';
+import { QUEUE_JOINED, QUEUE_OPEN, queueIndexes, type WorkerInit, type WorkerJob, type WorkerResult } from './protocol.js';
 
 const init = workerData as WorkerInit;
 
@@ -16,9 +17,7 @@ const init = workerData as WorkerInit;
 function* queuedFiles(job: Extract<WorkerJob, { kind: 'queue' }>, stats: ScanStats) {
   const queue = new Int32Array(job.queue);
   if (Atomics.compareExchange(queue, 1 + job.worker, QUEUE_OPEN, QUEUE_JOINED) !== QUEUE_OPEN) return;
-  for (let i = Atomics.add(queue, 0, 1); i < job.files.length; i = Atomics.add(queue, 0, 1)) {
-    yield* readFiles(job.root, [job.files[i]], job.maxFileSize, stats);
-  }
+  for (const i of queueIndexes(queue, job.files.length)) yield* readFiles(job.root, [job.files[i]], job.maxFileSize, stats);
 }
 // No top-level await: the worker is also bundled as CommonJS. A failure here rejects unhandled,
 // which ends the worker with an 'error' event that the pool reports.
@@ -29,7 +28,7 @@ void loadConfig(init.root, init.configFile)
       const stats = new ScanStats();
       const findings: Finding[] = [];
       try {
-        const fragments = job.kind === 'fragments' ? job.fragments : job.kind === 'files' ? readFiles(job.root, job.files, job.maxFileSize, stats) : queuedFiles(job, stats);
+        const fragments = job.kind === 'fragments' ? job.fragments : queuedFiles(job, stats);
         for (const fragment of fragments) {
           for (const finding of settings.ruleSet.detect(fragment, job.usePrefilter)) findings.push(finding);
         }
