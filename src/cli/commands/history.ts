@@ -72,10 +72,6 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
 }
 
 
-/**
- * `presentAtHead`: whether the same secret (same fingerprint) is still in that path at HEAD. The
- * same blob at HEAD means yes; a different blob is scanned once to compare fingerprints.
- */
 /** Threads for a history scan: `--jobs N` at once, else one per core once the history proves large. */
 function historyJobs(requested: number | undefined): { jobs: number; startAfterBytes: number } {
   if (requested !== undefined) return { jobs: requested, startAfterBytes: 0 };
@@ -83,6 +79,10 @@ function historyJobs(requested: number | undefined): { jobs: number; startAfterB
   return { jobs, startAfterBytes: streamedBytesBeforeWorkers(jobs) };
 }
 
+/**
+ * `presentAtHead`: whether the same secret (same fingerprint) is still in that path at HEAD. The
+ * same blob at HEAD means yes; a different blob is scanned once to compare fingerprints.
+ */
 async function markPresentAtHead(
   findings: Finding[],
   context: { catFile: CatFile; cwd: string; gitArgs: string[]; ruleSet: RuleSet; maxFileSize: number },
