@@ -56,8 +56,8 @@ export interface PatternRuleDef {
   /** Where the rule was loaded from, for error messages. */
   source?: string;
   /**
-   * Not a rule-file field: where matches start (`regexAnchoring`; null for unknown), which the
-   * build stores in dist/rules.json so the CLI need not derive it at start-up.
+   * Not a rule-file field: where matches start (`ruleAnchoring`; null when unknown or not worth
+   * recording), which the build stores in dist/rules.json so the CLI need not derive it at start-up.
    */
   anchoring?: RegexAnchoring | null;
 }

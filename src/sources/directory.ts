@@ -140,10 +140,11 @@ export function* readFiles(root: string, files: readonly string[], maxFileSize: 
 }
 
 /**
- * The buffer files are read into, grown to the largest file read: no allocation (and no garbage)
- * per file. One per thread, as modules are.
+ * The buffer files are read into, made on the first read (commands that read no file, such as
+ * `staged`, never make it) and grown to the largest file read: no allocation (and no garbage) per
+ * file. One per thread, as modules are.
  */
-let readBuffer = Buffer.allocUnsafe(PEEK_ABOVE);
+let readBuffer: Buffer | undefined;
 
 /**
  * A regular file's bytes (a view of `readBuffer`), or undefined when it is skipped (counted in
@@ -170,6 +171,7 @@ function readFile(abs: string, path: string, maxFileSize: number, stats: ScanSta
     // One read gets a file of up to PEEK_ABOVE bytes whole: a regular file reads short only at its
     // end, so no fstat is needed for its size. It asks for one byte more than the size limit at
     // most, which is enough to tell that a file is over it.
+    readBuffer ??= Buffer.allocUnsafe(PEEK_ABOVE);
     let length = readSync(fd, readBuffer, 0, Math.min(PEEK_ABOVE, maxFileSize + 1), 0);
     if (length === 0) {
       // Empty, or not a file at all: ask.
