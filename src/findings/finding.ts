@@ -226,8 +226,9 @@ export function reportedList(views: readonly ReportedFinding[]): ReportedFinding
  */
 export function reportedFindings(findings: readonly Finding[], options: { showSecrets: boolean; alsoOnLines?: readonly Finding[] }): ReportedFindings {
   const { showSecrets } = options;
+  // The secrets of each file, for the masks (none with --show-secrets).
   const byPath = new Map<string, Finding[]>();
-  for (const f of [...findings, ...(options.alsoOnLines ?? [])]) {
+  for (const f of showSecrets ? [] : [...findings, ...(options.alsoOnLines ?? [])]) {
     if (f.secret.length === 0) continue;
     const list = byPath.get(f.path);
     if (list === undefined) byPath.set(f.path, [f]);
