@@ -67,11 +67,22 @@ export interface CompiledSettings {
   maxFileSize?: number;
 }
 
+/**
+ * The built-in declarative rules, compiled once per process. They hold no per-run state (regexes
+ * compile on first use), so every settings object shares them. `staged` starts this while git
+ * lists the change (see `scanChange`), so the work overlaps git's.
+ */
+let builtinPatternRules: Promise<ReadonlyMap<string, CodeRule>> | undefined;
+export function compiledBuiltinRules(): Promise<ReadonlyMap<string, CodeRule>> {
+  builtinPatternRules ??= builtinRuleDefs().then((defs) => new Map(defs.map((def) => [def.id, compilePatternRule(def, { validated: true })])));
+  return builtinPatternRules;
+}
+
 /** All rules the run could use: built-in YAML rules, built-in code rules, extra folders, plugins. */
 async function availableRules(loaded: LoadedConfig): Promise<Map<string, CodeRule>> {
-  const defs: PatternRuleDef[] = await builtinRuleDefs();
+  const rules = new Map<string, CodeRule>(await compiledBuiltinRules());
+  const defs: PatternRuleDef[] = [];
   for (const dir of loaded.config.rules?.dirs ?? []) defs.push(...(await loadRuleDir(resolve(loaded.baseDir, dir))));
-  const rules = new Map<string, CodeRule>();
   for (const def of defs) {
     if (rules.has(def.id)) throw new ConfigError(`${def.source}: rule ${def.id}: field id: duplicate rule id`);
     rules.set(def.id, compilePatternRule(def, { validated: true }));
@@ -140,24 +151,31 @@ export async function compileSettings(loaded: LoadedConfig, cwd: string, options
 const PRECOMPUTED_PREFILTER = fileURLToPath(new URL('../prefilter.bin', import.meta.url));
 const PREFILTER_KERNEL = fileURLToPath(new URL('../prefilter.wasm', import.meta.url));
 
-/** The prefilter's loop in WebAssembly (`dist/prefilter.wasm`); without it (running from src/) the JS loop runs. */
+/** The prefilter's loop in WebAssembly (`dist/prefilter.wasm`); without it (running from src/) the JS loop runs. Read once. */
+let kernelBytes: Uint8Array | undefined | null = null;
 function prefilterKernel(): Uint8Array | undefined {
+  if (kernelBytes !== null) return kernelBytes;
   try {
-    return readFileSync(PREFILTER_KERNEL);
+    kernelBytes = readFileSync(PREFILTER_KERNEL);
   } catch {
-    return undefined;
+    kernelBytes = undefined;
   }
+  return kernelBytes;
 }
 
 /**
  * The prefilter the build computed for the default rule set (`dist/prefilter.bin`). The rule
  * set uses it only when its keywords are exactly those; any other config builds its own.
  */
+let prefilterTables: PrefilterTables | undefined | null = null;
 function precomputedPrefilter(): PrefilterTables | undefined {
+  if (prefilterTables !== null) return prefilterTables;
+  prefilterTables = undefined;
   if (!existsSync(PRECOMPUTED_PREFILTER)) return undefined;
   try {
-    return decodeTables(readFileSync(PRECOMPUTED_PREFILTER));
+    prefilterTables = decodeTables(readFileSync(PRECOMPUTED_PREFILTER));
   } catch {
-    return undefined; // a damaged cache costs a rebuild, never a wrong result (keys are checked)
+    // a damaged cache costs a rebuild, never a wrong result (keys are checked)
   }
+  return prefilterTables;
 }

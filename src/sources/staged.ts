@@ -19,10 +19,11 @@ export interface StagedChange {
 }
 
 export async function stagedChange(cwd: string, maxFileSize: number): Promise<StagedChange> {
-  // Independent questions, asked in parallel: the pre-commit hook is the hot path.
-  const [info, files] = await Promise.all([
-    runGit(['rev-parse', '--show-toplevel', '--git-path', 'MERGE_HEAD'], { cwd }),
+  // Independent questions, asked in parallel: the pre-commit hook is the hot path. The diff,
+  // which reads the whole index, is the slower one and starts first.
+  const [files, info] = await Promise.all([
     changedFiles(cwd, ['--cached'], [], maxFileSize),
+    runGit(['rev-parse', '--show-toplevel', '--git-path', 'MERGE_HEAD'], { cwd }),
   ]);
   const [top, mergeHeadFile] = info.stdout.toString('utf8').trim().split('\n');
   const mergeHeads = readMergeHeads(resolve(cwd, mergeHeadFile));

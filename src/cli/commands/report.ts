@@ -3,7 +3,7 @@
  * pipeline: the report in the chosen format, the notes, hints and `--verbose` details on stderr,
  * and the exit code. One place, so the commands cannot drift apart.
  */
-import { compileSettings, loadConfig, type CompiledSettings } from '../../config/load.js';
+import { compiledBuiltinRules, compileSettings, loadConfig, type CompiledSettings } from '../../config/load.js';
 import type { Dropped } from '../../filters/index.js';
 import { reportedFindings, type Finding } from '../../findings/finding.js';
 import { REPORTERS } from '../../reporters/index.js';
@@ -90,10 +90,13 @@ export async function scanChange<C extends { top: string; files: ChangedFile[] }
   const maxFileSize = parseMaxFileSize(options.maxFileSize);
   const cwd = process.cwd();
   const catFile = new CatFile(cwd);
-  catFile.start(); // git starts while the change is listed
   const stats = new ScanStats();
   try {
-    const change = await listChange(cwd, maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    // The hot path of the pre-commit hook: git lists the change, and cat-file starts, while this
+    // thread compiles the built-in rules (they do not depend on the config).
+    const listing = listChange(cwd, maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    catFile.start();
+    const [change] = await Promise.all([listing, compiledBuiltinRules()]);
     const settings = await compileSettings(await loadConfig(change.top, options.config), cwd, { baseline: options.baseline });
     const result = await runPipeline({
       fragments: readChanges(catFile, change.files, { origin, allLines: options.allLines === true, maxFileSize: maxFileSizeOf(maxFileSize, settings), stats }),
