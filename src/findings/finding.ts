@@ -3,9 +3,9 @@
  * `toReported()`, which redacts unless the user asked for `--show-secrets`. Fingerprints are
  * hashes, so baselines and caches never hold plain text.
  */
-import { lazyCrypto } from '../lazy.js';
 import type { Severity } from '../plugins/api.js';
 import type { CommitInfo, Origin } from '../sources/fragment.js';
+import { sha256Hex } from './sha256.js';
 
 export interface Finding {
   ruleId: string;
@@ -83,7 +83,7 @@ export function identityOf(ruleId: string, secret: string, path: string, lineTex
 
 /** Hex SHA-256 (first 32 chars) of a finding's identity. Never the secret itself. */
 export function fingerprintOf(ruleId: string, secret: string, path: string, lineText = ''): string {
-  return lazyCrypto().createHash('sha256').update(`leakproof/v1\0${identityOf(ruleId, secret, path, lineText)}`).digest('hex').slice(0, 32);
+  return sha256Hex(`leakproof/v1\0${identityOf(ruleId, secret, path, lineText)}`).slice(0, 32);
 }
 
 /** `re_Ab…(36 chars)`: a short prefix (never more than a quarter of the secret) and the length. */
