@@ -5,7 +5,7 @@
  * without `'use client'`, which is a Server Component) is server code, where reading keys is right.
  */
 import { posix } from 'node:path';
-import picomatch from 'picomatch';
+import { globMatcher } from '../detector/globs.js';
 import { anchoredRegex, forEachMatch } from '../detector/anchored-search.js';
 import { defineRule } from '../plugins/api.js';
 import type { Fragment } from '../sources/fragment.js';
@@ -25,7 +25,7 @@ import {
 export interface ClientFileConvention {
   /** How the finding names the place (`a 'use client' file`). */
   where: string;
-  /** picomatch globs on the path relative to the scan root; or */
+  /** picomatch globs on the path relative to the scan root (see globMatcher); or */
   paths?: readonly string[];
   /** a `'use client'` directive at the top of the file. */
   directive?: boolean;
@@ -59,7 +59,7 @@ export const CLIENT_FILE_CONVENTIONS: readonly ClientFileConvention[] = [
 let matchers: (((path: string) => boolean) | undefined)[] | undefined;
 function conventionMatchers(): (((path: string) => boolean) | undefined)[] {
   if (matchers === undefined) {
-    matchers = CLIENT_FILE_CONVENTIONS.map((c) => (c.paths ? picomatch(c.paths as string[], { dot: true }) : undefined));
+    matchers = CLIENT_FILE_CONVENTIONS.map((c) => (c.paths ? globMatcher(c.paths) : undefined));
   }
   return matchers;
 }

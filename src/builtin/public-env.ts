@@ -5,7 +5,7 @@
  * Templates keep the rule's severity: they are where every copy of the mistake starts.
  */
 import { posix } from 'node:path';
-import picomatch from 'picomatch';
+import { globMatcher } from '../detector/globs.js';
 import { defineRule } from '../plugins/api.js';
 import {
   isSecretLikeName,
@@ -26,12 +26,10 @@ export type PublicEnvFileKind = 'env' | 'ci' | 'config' | 'code';
 const ENV_FILE = /^\.env(?:rc)?(?:\..+)?$|^[\w.-]+\.env$/;
 const FRAMEWORK_CONFIG = /^(?:(?:next|vite|nuxt|astro|svelte|app)\.config\.[cm]?[jt]s|gatsby-(?:config|node)\.[cm]?[jt]s|app\.json|eas\.json)$/;
 /** CI workflow files; the matcher is built on first use. */
+export const CI_FILE_GLOBS = ['.github/workflows/*.{yml,yaml}', '.gitlab-ci.yml', '.circleci/config.yml', 'bitbucket-pipelines.yml', 'azure-pipelines.yml', 'amplify.yml', 'netlify.toml'];
 let ciFile: ((path: string) => boolean) | undefined;
 function isCiFile(path: string): boolean {
-  ciFile ??= picomatch(
-    ['.github/workflows/*.{yml,yaml}', '.gitlab-ci.yml', '.circleci/config.yml', 'bitbucket-pipelines.yml', 'azure-pipelines.yml', 'amplify.yml', 'netlify.toml'],
-    { dot: true },
-  );
+  ciFile ??= globMatcher(CI_FILE_GLOBS);
   return ciFile(path);
 }
 const CODE_FILE = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/;

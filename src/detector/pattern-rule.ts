@@ -2,7 +2,7 @@
  * Turns a declarative rule (from `rules/*.yaml` or a user's rule folder) into the common code-rule
  * shape, so the detector sees one kind of rule.
  */
-import picomatch from 'picomatch';
+import { globMatcher } from './globs.js';
 import type { CodeRule, Severity, Specificity } from '../plugins/api.js';
 import { shannonEntropy } from './entropy.js';
 import { forEachMatch } from './anchored-search.js';
@@ -147,7 +147,7 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
   // The path matcher is built on the rule's first fragment: compiling every rule at start-up stays cheap.
   const allowPaths = def.allow?.paths?.length ? def.allow.paths : undefined;
   let allowPathMatcher: ((path: string) => boolean) | undefined;
-  const allowPath = allowPaths ? (path: string) => (allowPathMatcher ??= picomatch(allowPaths, { dot: true }))(path) : undefined;
+  const allowPath = allowPaths ? (path: string) => (allowPathMatcher ??= globMatcher(allowPaths))(path) : undefined;
 
   return {
     meta: {
