@@ -1,5 +1,5 @@
 /**
- * Modules loaded on first use. node:crypto, node:worker_threads, yaml or fast-glob each cost
+ * Modules loaded on first use. node:crypto, node:worker_threads, yaml, zod or fast-glob each cost
  * milliseconds to load, and a pre-commit hook that finds nothing needs none of them. Packages are
  * loaded with `require` (all of them ship CommonJS), which works alike from dist/ and the bundle.
  */
@@ -14,8 +14,30 @@ const once = <T>(id: string): (() => T) => {
 export const lazyCrypto = once<typeof import('node:crypto')>('node:crypto');
 export const lazyWorkerThreads = once<typeof import('node:worker_threads')>('node:worker_threads');
 export const lazyOs = once<typeof import('node:os')>('node:os');
-export const lazyYaml = once<typeof import('yaml')>('yaml');
 export const lazyFastGlob = once<typeof import('fast-glob')>('fast-glob');
+
+/** What reading a config, rule or baseline file needs (see src/config/parsers.ts). */
+export interface Parsers {
+  parseYaml: typeof import('yaml').parse;
+  z: typeof import('zod').z;
+}
+
+/** Set by bin/leakproof.cjs: runs dist/cli/parsers.cjs from its code cache. */
+const LENT_PARSERS = Symbol.for('leakproof.loadParsers');
+let parsers: Parsers | undefined;
+
+/**
+ * yaml and zod. The CLI gets them from their own bundle, run from its code cache by
+ * bin/leakproof.cjs (~10 ms instead of ~70 ms); anything else (dist/ as a library, the tests,
+ * worker threads) loads them from node_modules.
+ */
+export function lazyParsers(): Parsers {
+  if (parsers === undefined) {
+    const lent = (globalThis as Record<symbol, (() => Parsers) | undefined>)[LENT_PARSERS];
+    parsers = lent ? lent() : { parseYaml: (load('yaml') as typeof import('yaml')).parse, z: (load('zod') as typeof import('zod')).z };
+  }
+  return parsers;
+}
 
 /** Set by bin/leakproof.cjs: an `import()` that works (see importModule). */
 const LENT_IMPORT = Symbol.for('leakproof.importModule');

@@ -1,16 +1,15 @@
 /** Reading and writing `.leakproof-baseline.json` (see filters/baseline.ts for what it holds). */
-import { lazyCrypto } from '../lazy.js';
+import { lazyCrypto, lazyParsers } from '../lazy.js';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { createRequire } from 'node:module';
 import { serializeBaseline, type Baseline } from '../filters/baseline.js';
 import { ConfigError } from './errors.js';
 
 export const BASELINE_NAME = '.leakproof-baseline.json';
 
-/** zod only when a baseline exists (a synchronous require keeps this module light at start-up). */
+/** zod only when a baseline exists (loaded on first use: this module stays light at start-up). */
 function baselineSchema() {
-  const { z } = createRequire(import.meta.url)('zod') as typeof import('zod');
+  const { z } = lazyParsers();
   return z
     .object({
       version: z.literal(1),

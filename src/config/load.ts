@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_CODE_RULES } from '../builtin/index.js';
-import { lazyYaml } from '../lazy.js';
+import { lazyParsers } from '../lazy.js';
 import { RuleSet } from '../detector/detector.js';
 import { compilePatternRule, type PatternRuleDef } from '../detector/pattern-rule.js';
 import { decodeTables, type PrefilterTables } from '../detector/prefilter.js';
@@ -46,10 +46,10 @@ export async function loadConfig(root: string, explicitFile?: string): Promise<L
   } catch (error) {
     throw new ConfigError(`config file ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const { parse } = lazyYaml();
+  const { parseYaml } = lazyParsers();
   let data: unknown;
   try {
-    data = parse(text) ?? {};
+    data = parseYaml(text) ?? {};
   } catch (error) {
     throw new ConfigError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { PatternRuleDef } from '../detector/pattern-rule.js';
 import { compilePatternRule, RuleDefinitionError } from '../detector/pattern-rule.js';
 import { ConfigError } from './errors.js';
-import { lazyYaml } from '../lazy.js';
+import { lazyParsers } from '../lazy.js';
 import { isTooSlow } from './regex-safety.js';
 import { issueLines, schemas } from './schema.js';
 
@@ -75,13 +75,13 @@ export async function loadRuleDir(dir: string, options: { checkSpeed?: boolean }
   } catch {
     throw new ConfigError(`rule folder ${dir}: cannot be read`);
   }
-  const { parse } = lazyYaml();
+  const { parseYaml } = lazyParsers();
   const defs: PatternRuleDef[] = [];
   const problems: string[] = [];
   for (const name of names) {
     const file = join(dir, name);
     try {
-      defs.push(...parseRuleFile(readFileSync(file, 'utf8'), file, parse, options.checkSpeed ?? true));
+      defs.push(...parseRuleFile(readFileSync(file, 'utf8'), file, parseYaml, options.checkSpeed ?? true));
     } catch (error) {
       if (error instanceof ConfigError) problems.push(...error.lines);
       else throw error;

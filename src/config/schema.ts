@@ -2,8 +2,8 @@
  * One schema module for rule files and the user config. Validation errors become one line each,
  * naming the file and the field (`.leakproof.yaml: allow.paths[0]: expected string`).
  */
-import { createRequire } from 'node:module';
 import type { z as Zod } from 'zod';
+import { lazyParsers } from '../lazy.js';
 import { SEVERITIES, type Severity } from '../plugins/api.js';
 
 /**
@@ -118,7 +118,7 @@ type Schemas = ReturnType<typeof buildSchemas>;
 let cached: Schemas | undefined;
 
 export function schemas(): Schemas {
-  if (!cached) cached = buildSchemas((createRequire(import.meta.url)('zod') as typeof import('zod')).z);
+  if (!cached) cached = buildSchemas(lazyParsers().z);
   return cached;
 }
 

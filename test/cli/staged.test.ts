@@ -1,9 +1,9 @@
 /** `leakproof staged` end to end: real repos, real `git add` (including `git add -p`), the built CLI. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectOneLineError, generate, git, gitEnv, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
+import { expectOneLineError, generate, git, gitEnv, REPO_ROOT, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
 
 interface Report {
   findings: { ruleId: string; file: string; line: number; column: number; redacted: string }[];
@@ -191,6 +191,36 @@ describe('leakproof staged', () => {
     expect(low.stdout).toContain('dotenv-committed');
     expect(low.stdout).not.toMatch(/commit was stopped/);
     expect(staged(dir).code).toBe(1);
+  });
+
+  it('reads the config and the baseline with the bundled yaml and zod (dist/cli/parsers.cjs), not node_modules', () => {
+    // A preload that reports every resolution of yaml or zod through node_modules.
+    const hookDir = tempDir();
+    const hook = join(hookDir, 'report-requires.cjs');
+    writeFileSync(
+      hook,
+      `const Module = require('node:module');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === 'yaml' || request === 'zod') process.stderr.write('resolved from node_modules: ' + request + '\\n');
+  return resolve.call(this, request, ...rest);
+};
+`,
+    );
+    const env = { ...gitEnv(), NODE_OPTIONS: `--require ${hook}` };
+    // The hook itself works: a plain require is reported.
+    const controlErr = spawnSync(process.execPath, ['-e', "require('yaml'); require('zod')"], { cwd: REPO_ROOT, env, encoding: 'utf8' }).stderr;
+    expect(controlErr).toContain('resolved from node_modules: yaml');
+
+    const dir = committedRepo({ '.leakproof.yaml': 'allow:\n  paths: ["fixtures/**"]\n', 'old.js': `const k = "${resendKey(43)}";\n` });
+    expect(runCli(['baseline'], { cwd: dir, env: gitEnv() }).code).toBe(0);
+    writeFiles(dir, { 'fixtures/keys.txt': `k=${resendKey(44)}\n`, 'old.js': `  const k = "${resendKey(43)}";\n` });
+    git(dir, 'add', '-A');
+    const r = runCli(['staged', '--verbose'], { cwd: dir, env });
+    expect(r.stderr).not.toContain('resolved from node_modules');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/dropped resend-api-key at fixtures\/keys\.txt:1 by allowlist/);
+    expect(r.stderr).toMatch(/dropped resend-api-key at old\.js:1 by baseline/);
   });
 
   it('works before the first commit (no HEAD)', () => {
