@@ -9,7 +9,7 @@
  * dist/cli/parsers.cjs (yaml and zod: only runs with a config, rule or baseline file load it).
  */
 const { readFileSync, writeFileSync } = require('node:fs');
-const { join } = require('node:path');
+const { basename, join } = require('node:path');
 const { Script } = require('node:vm');
 const Module = require('node:module');
 
@@ -34,8 +34,10 @@ function runCached(bundle) {
   const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
   const bundleModule = { exports: {}, filename: bundle };
   script.runInThisContext()(bundleModule.exports, Module.createRequire(bundle), bundleModule, bundle, join(bundle, '..'));
-  // The build runs one scan with this set, so the cache holds what a scan compiles.
-  if (process.env.LEAKPROOF_WRITE_CODE_CACHE === '1') process.once('beforeExit', () => writeFileSync(cacheFile, script.createCachedData()));
+  // The build runs a scan with this naming the bundle, so its cache holds what a scan compiles.
+  if ((process.env.LEAKPROOF_WRITE_CODE_CACHE ?? '').split(',').includes(basename(bundle))) {
+    process.once('beforeExit', () => writeFileSync(cacheFile, script.createCachedData()));
+  }
   return bundleModule.exports;
 }
 
