@@ -117,7 +117,7 @@ export class RuleSet {
       seen ??= new Set();
       if (seen.has(key)) return;
       seen.add(key);
-      const secret = fragment.text.slice(start, end);
+      const secret = detached(fragment.text.slice(start, end));
       const from = lines.position(start);
       const to = lines.position(Math.max(start, end - 1));
       found.push({
@@ -134,7 +134,7 @@ export class RuleSet {
           endLine: to.line,
           endColumn: to.column + 1,
           secret,
-          lineText: lines.snippet(start),
+          lineText: detached(lines.snippet(start)),
           fingerprint: fingerprintOf(rule.id, secret, fragment.path, secret.length > 0 ? '' : lines.lineText(start)),
           origin: fragment.origin,
           commit: fragment.commit,
@@ -182,12 +182,25 @@ export class RuleSet {
 /** Invalid bytes become U+FFFD, as in every source. */
 const UTF8 = new TextDecoder('utf-8', { fatal: false });
 
+/**
+ * A copy of `text` that shares no memory with the string it was cut from. V8 makes a slice of 13
+ * or more characters a view into its parent, so a finding's secret, snippet or message would keep
+ * its whole file's text alive until the report: 4,000 files of 70 KB with a key each peaked at
+ * 385 MB. Latin-1 keeps one byte a character where it can; UTF-16 round-trips every code unit,
+ * lone surrogates included.
+ */
+export function detached(text: string): string {
+  return ONE_BYTE.test(text) ? Buffer.from(text, 'latin1').toString('latin1') : Buffer.from(text, 'utf16le').toString('utf16le');
+}
+const ONE_BYTE = /^[\0-\xff]*$/;
+
+/** The rule's own text is shared by its findings; a message a rule built (it may hold parts of the text) is detached. */
 function messageOf(rule: ActiveRule, descriptor: FragmentReport | ProjectReport): string {
-  let template = descriptor.message ?? (descriptor.messageId ? rule.messages[descriptor.messageId] : undefined) ?? rule.description;
+  const template = descriptor.message ?? (descriptor.messageId ? rule.messages[descriptor.messageId] : undefined) ?? rule.description;
   if (descriptor.data) {
-    template = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in descriptor.data! ? String(descriptor.data![key]) : whole));
+    return detached(template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in descriptor.data! ? String(descriptor.data![key]) : whole)));
   }
-  return template;
+  return descriptor.message === undefined ? template : detached(template);
 }
 
 /**

@@ -1,6 +1,6 @@
 /** The detector on its own: overlap handling, locations, and no quadratic blow-up in findings. */
 import { describe, expect, it } from 'vitest';
-import { RuleSet } from '../../src/detector/detector.js';
+import { detached, RuleSet } from '../../src/detector/detector.js';
 import { compilePatternRule } from '../../src/detector/pattern-rule.js';
 import { isPlaceholder } from '../../src/detector/secret-checks.js';
 import { reportedFindings, type Finding, type ReportedFinding } from '../../src/findings/finding.js';
@@ -90,5 +90,23 @@ describe('detector', () => {
     const mid = new RuleSet(new Map([['t-mid', midRule]]), { cwd: '.' });
     const found = mid.detect(fragment(`key: ${head}-us12\nnot: x${head}-us12`));
     expect(found.map((f) => [f.line, f.column, f.endColumn, f.secret])).toEqual([[1, 6, 6 + 37, `${head}-us12`]]);
+  });
+});
+
+describe('detached', () => {
+  it('copies every code unit: ASCII, Latin-1, other BMP characters, astral characters and lone surrogates', () => {
+    const file = `${'x'.repeat(1000)}re_secret_ascii ÿé-latin1 €中文 𝄞astral \ud800lone \udfffhigh`;
+    for (const [start, end] of [
+      [1000, 1015],
+      [1016, 1025],
+      [1016, 1031],
+      [1032, 1040],
+      [1041, 1055],
+      [0, file.length],
+      [5, 5],
+    ]) {
+      const slice = file.slice(start, end);
+      expect(detached(slice)).toBe(slice);
+    }
   });
 });
