@@ -54,7 +54,7 @@ export interface PipelineInput {
    * `startAfterBytes` detected here first (default 0); small inputs stay on this thread. Filters
    * always run here.
    */
-  workers?: WorkerInit & { jobs: number; startAfterBytes?: number };
+  workers?: { cwd: string; jobs: number; startAfterBytes?: number };
 }
 
 /** Fragments go to workers in batches of about this many characters; a few batches in flight at most. */
@@ -76,7 +76,7 @@ export async function runPipeline(input: PipelineInput): Promise<{ findings: Fin
     if (raw.length > 0) for (const finding of applyFilters(raw, filtersFor(fragment), dropped)) findings.push(finding);
   };
   if (input.workers && input.workers.jobs > 1) {
-    await detectOnWorkers(input.workers, ruleSet, input.fragments, input.usePrefilter ?? true, keep);
+    await detectOnWorkers(input.workers, input.settings, input.fragments, input.usePrefilter ?? true, keep);
   } else {
     const usePrefilter = input.usePrefilter ?? true;
     // A synchronous source is read without a promise per fragment.
@@ -100,7 +100,7 @@ export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
   const jobs = jobsFor(fileSet.files.length, request.jobs);
   const { findings, dropped } =
     jobs > 1
-      ? await scanInParallel({ root, cwd, configFile: request.configFile, jobs, fileSet, maxFileSize, stats, settings, usePrefilter: request.usePrefilter ?? true })
+      ? await scanInParallel({ root, cwd, jobs, fileSet, maxFileSize, stats, settings, usePrefilter: request.usePrefilter ?? true })
       : await runPipeline({ fragments: readFiles(root, fileSet.files, maxFileSize, stats), settings, project: fileSet.project, usePrefilter: request.usePrefilter });
   return { root, findings, dropped, stats, durationMs: performance.now() - started, ruleSet: settings.ruleSet, settings, files: fileSet.files };
 }
@@ -117,7 +117,6 @@ export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
 async function scanInParallel(input: {
   root: string;
   cwd: string;
-  configFile?: string;
   jobs: number;
   fileSet: FileSet;
   maxFileSize: number;
@@ -139,7 +138,7 @@ async function scanInParallel(input: {
     for (const finding of applyFilters(result.findings, filters, dropped)) findings.push(finding);
   };
   // The job is posted before this thread starts on the queue: each worker reads it once ready.
-  const pool = DetectPool.open(workers, { root: input.root, cwd: input.cwd, configFile: input.configFile });
+  const pool = DetectPool.open(workers, workerInit(settings, input.cwd));
   try {
     const results = pool.runOnEach((worker) => ({ kind: 'queue', root: input.root, files, queue: queue.buffer as SharedArrayBuffer, worker, maxFileSize: input.maxFileSize, usePrefilter: input.usePrefilter }));
     const ownStats = new ScanStats();
@@ -169,9 +168,14 @@ async function scanInParallel(input: {
  * memory stays bounded whatever the history size. Each batch's findings come back with the
  * batch's fragments, so per-fragment filters (added lines) still apply.
  */
+/** What workers compile the same rule set from (see `CompiledSettings.source`). */
+function workerInit(settings: CompiledSettings, cwd: string): WorkerInit {
+  return { cwd, config: settings.source.config, userRuleDefs: settings.source.userRuleDefs };
+}
+
 async function detectOnWorkers(
-  workers: WorkerInit & { jobs: number; startAfterBytes?: number },
-  ruleSet: RuleSet,
+  workers: { cwd: string; jobs: number; startAfterBytes?: number },
+  settings: CompiledSettings,
   fragments: AsyncIterable<Fragment | RawFragment> | Iterable<Fragment | RawFragment>,
   usePrefilter: boolean,
   keep: (raw: Finding[], fragment: Fragment | RawFragment) => void,
@@ -181,7 +185,7 @@ async function detectOnWorkers(
   let detectedHere = 0;
   const detectHere = (batch: (Fragment | RawFragment)[]): void => {
     for (const fragment of batch) {
-      keep(ruleSet.detect(fragment, usePrefilter), fragment);
+      keep(settings.ruleSet.detect(fragment, usePrefilter), fragment);
       detectedHere += 'bytes' in fragment ? fragment.bytes.length : fragment.text.length;
     }
   };
@@ -195,7 +199,7 @@ async function detectOnWorkers(
       }
       // This thread is one of the `jobs`: it detects a batch itself while the workers start, and
       // whenever they already have all the batches they can hold.
-      pool ??= DetectPool.start(workers.jobs - 1, workers).then((started) => (ready = started));
+      pool ??= DetectPool.start(workers.jobs - 1, workerInit(settings, workers.cwd)).then((started) => (ready = started));
       if (ready === undefined || !ready.hasFreeSlot()) detectHere(batch);
       else await sendBatch(ready, batch, usePrefilter, keep);
     });

@@ -65,6 +65,11 @@ export interface CompiledSettings {
   /** The baseline in force (default `.leakproof-baseline.json` beside the config or in the root). */
   baseline?: { file: string; filter: BaselineFilter };
   maxFileSize?: number;
+  /**
+   * What the rule set was compiled from, as plain data: detection workers compile the same one
+   * from it, without reading and validating the config and rule files again.
+   */
+  source: { config: LoadedConfig; userRuleDefs: readonly PatternRuleDef[] };
 }
 
 /**
@@ -78,12 +83,17 @@ export function compiledBuiltinRules(): Promise<ReadonlyMap<string, CodeRule>> {
   return builtinPatternRules;
 }
 
-/** All rules the run could use: built-in YAML rules, built-in code rules, extra folders, plugins. */
-async function availableRules(loaded: LoadedConfig): Promise<Map<string, CodeRule>> {
-  const rules = new Map<string, CodeRule>(await compiledBuiltinRules());
+/** The rules of the config's extra rule folders (`rules.dirs`), read and validated. */
+async function loadUserRuleDefs(loaded: LoadedConfig): Promise<PatternRuleDef[]> {
   const defs: PatternRuleDef[] = [];
   for (const dir of loaded.config.rules?.dirs ?? []) defs.push(...(await loadRuleDir(resolve(loaded.baseDir, dir))));
-  for (const def of defs) {
+  return defs;
+}
+
+/** All rules the run could use: built-in YAML rules, built-in code rules, extra folders, plugins. */
+async function availableRules(loaded: LoadedConfig, userRuleDefs: readonly PatternRuleDef[]): Promise<Map<string, CodeRule>> {
+  const rules = new Map<string, CodeRule>(await compiledBuiltinRules());
+  for (const def of userRuleDefs) {
     if (rules.has(def.id)) throw new ConfigError(`${def.source}: rule ${def.id}: field id: duplicate rule id`);
     rules.set(def.id, compilePatternRule(def, { validated: true }));
   }
@@ -101,11 +111,14 @@ async function availableRules(loaded: LoadedConfig): Promise<Map<string, CodeRul
 export interface CompileOptions {
   /** A baseline file to use (`--baseline FILE`), or false for none (`--no-baseline`). */
   baseline?: string | false;
+  /** The extra folders' rules, already read (a worker gets them from `CompiledSettings.source`). */
+  userRuleDefs?: readonly PatternRuleDef[];
 }
 
 export async function compileSettings(loaded: LoadedConfig, cwd: string, options: CompileOptions = {}): Promise<CompiledSettings> {
   const where = loaded.file ?? 'config';
-  const available = await availableRules(loaded);
+  const userRuleDefs = options.userRuleDefs ?? (await loadUserRuleDefs(loaded));
+  const available = await availableRules(loaded, userRuleDefs);
   const { disable = [], only, severity = {} } = loaded.config.rules ?? {};
   const unknown = (field: string, ids: readonly string[]): string[] =>
     ids.flatMap((id, i) => (available.has(id) ? [] : [`${where}: ${field}${field.endsWith('severity') ? `.${id}` : `[${i}]`}: unknown rule "${id}"`]));
@@ -145,6 +158,7 @@ export async function compileSettings(loaded: LoadedConfig, cwd: string, options
     allowFilter: new AllowListFilter(allowList),
     baseline,
     maxFileSize,
+    source: { config: loaded, userRuleDefs },
   };
 }
 

@@ -1,11 +1,11 @@
 /**
- * A detection worker: compiles the same rule set as the main thread (from the same config), then
+ * A detection worker: compiles the same rule set as the main thread (from the same config data), then
  * reads and scans files it takes from the shared queue (directory scans), or scans the batches of
  * fragments it is sent (history). Filters stay on the main thread, where the
  * baseline and allow-list keep their bookkeeping; workers return raw findings and counts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { compileSettings, loadConfig } from '../config/load.js';
+import { compileSettings } from '../config/load.js';
 import type { Finding } from '../findings/finding.js';
 import { readFiles } from '../sources/directory.js';
 import { ScanStats } from '../sources/stats.js';
@@ -21,8 +21,8 @@ function* queuedFiles(job: Extract<WorkerJob, { kind: 'queue' }>, stats: ScanSta
 }
 // No top-level await: the worker is also bundled as CommonJS. A failure here rejects unhandled,
 // which ends the worker with an 'error' event that the pool reports.
-void loadConfig(init.root, init.configFile)
-  .then((loaded) => compileSettings(loaded, init.cwd, { baseline: false }))
+// The config and rule files come parsed and validated from the main thread: no YAML here.
+void compileSettings(init.config, init.cwd, { baseline: false, userRuleDefs: init.userRuleDefs })
   .then((settings) => {
     parentPort!.on('message', (job: WorkerJob) => {
       const stats = new ScanStats();

@@ -1,4 +1,6 @@
 /** Messages between the main thread and detection workers (plain data: structured clone), and the shared file queue. */
+import type { LoadedConfig } from '../config/load.js';
+import type { PatternRuleDef } from '../detector/pattern-rule.js';
 import type { Finding } from '../findings/finding.js';
 import type { Fragment, RawFragment } from '../sources/fragment.js';
 import type { SkippedFile } from '../sources/stats.js';
@@ -12,10 +14,11 @@ export function* queueIndexes(queue: Int32Array, count: number): Generator<numbe
   for (let i = Atomics.add(queue, 0, 1); i < count; i = Atomics.add(queue, 0, 1)) yield i;
 }
 
+/** What a worker compiles its rule set from: the main thread's `CompiledSettings.source`. */
 export interface WorkerInit {
-  root: string;
   cwd: string;
-  configFile?: string;
+  config: LoadedConfig;
+  userRuleDefs: readonly PatternRuleDef[];
 }
 
 /**

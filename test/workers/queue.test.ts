@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../../src/scan.js';
-import { QUEUE_CLOSED, QUEUE_JOINED, QUEUE_OPEN } from '../../src/workers/protocol.js';
+import { loadRuleDir } from '../../src/config/rules.js';
+import { QUEUE_CLOSED, QUEUE_JOINED, QUEUE_OPEN, type WorkerInit } from '../../src/workers/protocol.js';
 import { REPO_ROOT, resendKey, tempDir, writeFiles } from '../helpers/index.js';
 
 type PoolModule = typeof import('../../src/workers/pool.js');
@@ -23,11 +24,11 @@ function project(): { dir: string; files: string[] } {
 }
 
 /** One worker on a fresh queue whose state for that worker is `state`: its result, and the queue after. */
-async function runOnQueue(state: number) {
+async function runOnQueue(state: number, rules: Pick<WorkerInit, 'config' | 'userRuleDefs'> = { config: { baseDir: '.', config: {} }, userRuleDefs: [] }) {
   const { dir, files } = project();
   const queue = new Int32Array(new SharedArrayBuffer(8));
   queue[1] = state;
-  const pool = DetectPool.open(1, { root: dir, cwd: dir });
+  const pool = DetectPool.open(1, { cwd: dir, ...rules });
   try {
     const [result] = await Promise.all(
       pool.runOnEach((worker) => ({ kind: 'queue', root: dir, files, queue: queue.buffer as SharedArrayBuffer, worker, maxFileSize: 1 << 20, usePrefilter: true })),
@@ -49,6 +50,32 @@ describe('shared file queue', () => {
     const where = (f: { ruleId: string; path: string; line: number; column: number }) => `${f.ruleId} ${f.path}:${f.line}:${f.column}`;
     expect(result.findings.map(where).sort()).toEqual(alone.findings.map(where).sort());
     expect(result.findings).toHaveLength(10);
+  });
+
+  it('a worker compiles its rules from the config data it is given (rules.disable, extra rules), reading no file', async () => {
+    const ruleDir = tempDir();
+    // An extra rule that finds the numbers the project's files export, from a folder the worker is never told about.
+    writeFiles(ruleDir, {
+      'acme.yaml': [
+        'provider: Acme',
+        'remediation: Rotate it.',
+        'rules:',
+        '  - id: acme-number',
+        '    description: An exported number',
+        '    severity: low',
+        '    keywords: [export]',
+        "    regex: 'export const (n[0-9]+) = [0-9]+;'",
+        '    examples:',
+        "      positive: ['export const n1 = 1;']",
+        "      negative: ['export const x = 1;']",
+        '',
+      ].join('\n'),
+    });
+    const userRuleDefs = await loadRuleDir(ruleDir);
+    const { result } = await runOnQueue(QUEUE_OPEN, { config: { baseDir: '/nonexistent', config: { rules: { disable: ['resend-api-key'] } } }, userRuleDefs });
+    const rules = new Set(result.findings.map((f) => f.ruleId));
+    expect(rules.has('resend-api-key')).toBe(false);
+    expect(result.findings.filter((f) => f.ruleId === 'acme-number')).toHaveLength(50);
   });
 
   it('a worker the queue was closed to takes nothing', async () => {

@@ -45,7 +45,7 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
       settings,
       // Workers start only if the history holds more than one batch of text, and by default only
       // once it has proved large (`--jobs N` asks for them at once).
-      workers: { root: repo.top ?? cwd, cwd, configFile: options.config, ...historyJobs(parseJobs(options.jobs)) },
+      workers: { cwd, ...historyJobs(parseJobs(options.jobs)) },
     });
     progress?.clear();
     await markPresentAtHead(result.findings, { catFile, cwd, gitArgs, ruleSet: settings.ruleSet, maxFileSize: size });
