@@ -39,7 +39,7 @@ export class LineIndex {
 
   /**
    * `lineText` for reports: where a long line is cut, the token the cut went through is left out
-   * and `…` marks the cut, so a secret cut in two (which no mask would recognise) never shows.
+   * and an ellipsis (U+2026) marks the cut, so a secret cut in two (which no mask would recognise) never shows.
    */
   snippet(offset: number, max = 2000): string {
     const [start, end] = this.window(offset, max);

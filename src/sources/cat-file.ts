@@ -34,7 +34,7 @@ export class CatFile {
   private closed: Promise<number | null> | undefined;
   private busy = false;
 
-  /** `gitArgs` go before `cat-file` (e.g. `--git-dir=…`). The process starts on the first read, or on `start()`. */
+  /** `gitArgs` go before `cat-file` (e.g. `--git-dir=<dir>`). The process starts on the first read, or on `start()`. */
   constructor(
     private readonly cwd: string,
     private readonly gitArgs: readonly string[] = [],
