@@ -28,8 +28,8 @@ let parsers: Parsers | undefined;
 
 /**
  * yaml and zod. The CLI gets them from their own bundle, run from its code cache by
- * bin/leakproof.cjs (~10 ms instead of ~70 ms); anything else (dist/ as a library, the tests,
- * worker threads) loads them from node_modules.
+ * bin/leakproof.cjs (~10 ms instead of ~70 ms); dist/ used as a library, and the tests, load them
+ * from node_modules. Detection workers need neither: they get the config parsed.
  */
 export function lazyParsers(): Parsers {
   if (parsers === undefined) {

@@ -163,16 +163,16 @@ async function scanInParallel(input: {
   return { findings, dropped };
 }
 
-/**
- * Streams fragments to the workers in batches, with at most two batches per worker in flight, so
- * memory stays bounded whatever the history size. Each batch's findings come back with the
- * batch's fragments, so per-fragment filters (added lines) still apply.
- */
 /** What workers compile the same rule set from (see `CompiledSettings.source`). */
 function workerInit(settings: CompiledSettings, cwd: string): WorkerInit {
   return { cwd, config: settings.source.config, userRuleDefs: settings.source.userRuleDefs };
 }
 
+/**
+ * Streams fragments to the workers in batches, with at most two batches per worker in flight, so
+ * memory stays bounded whatever the history size. Each batch's findings come back with the
+ * batch's fragments, so per-fragment filters (added lines) still apply.
+ */
 async function detectOnWorkers(
   workers: { cwd: string; jobs: number; startAfterBytes?: number },
   settings: CompiledSettings,

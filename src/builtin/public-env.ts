@@ -25,8 +25,9 @@ export type PublicEnvFileKind = 'env' | 'ci' | 'config' | 'code';
 
 const ENV_FILE = /^\.env(?:rc)?(?:\..+)?$|^[\w.-]+\.env$/;
 const FRAMEWORK_CONFIG = /^(?:(?:next|vite|nuxt|astro|svelte|app)\.config\.[cm]?[jt]s|gatsby-(?:config|node)\.[cm]?[jt]s|app\.json|eas\.json)$/;
-/** CI workflow files; the matcher is built on first use. */
+/** CI workflow files. */
 export const CI_FILE_GLOBS = ['.github/workflows/*.{yml,yaml}', '.gitlab-ci.yml', '.circleci/config.yml', 'bitbucket-pipelines.yml', 'azure-pipelines.yml', 'amplify.yml', 'netlify.toml'];
+/** Built on first use. */
 let ciFile: ((path: string) => boolean) | undefined;
 function isCiFile(path: string): boolean {
   ciFile ??= globMatcher(CI_FILE_GLOBS);
