@@ -292,17 +292,31 @@ function buildTables(keywordsByRule: readonly (readonly string[])[], anchorsByRu
  */
 function flatOutputs(tables: PrefilterTables, classes: number): { at: Int32Array; data: Int32Array } {
   const count = (tables.delta.length - tables.outputFrom) / classes;
-  const rules: number[][] = Array.from({ length: count }, () => []);
-  const pairs: number[][] = Array.from({ length: count }, () => []);
-  for (const [state, list] of tables.outputs) rules[(state - tables.outputFrom) / classes] = list;
-  for (const [state, list] of tables.anchorOutputs) pairs[(state - tables.outputFrom) / classes] = list;
-  const at = new Int32Array(count);
-  const data: number[] = [];
-  for (let index = 0; index < count; index++) {
-    at[index] = data.length;
-    data.push(rules[index].length, ...rules[index], pairs[index].length / 2, ...pairs[index]);
+  const rules: (number[] | undefined)[] = new Array<number[] | undefined>(count);
+  const pairs: (number[] | undefined)[] = new Array<number[] | undefined>(count);
+  let size = 2 * count;
+  for (const [state, list] of tables.outputs) {
+    rules[(state - tables.outputFrom) / classes] = list;
+    size += list.length;
   }
-  return { at, data: Int32Array.from(data) };
+  for (const [state, list] of tables.anchorOutputs) {
+    pairs[(state - tables.outputFrom) / classes] = list;
+    size += list.length;
+  }
+  // Typed arrays filled in place: this runs at every start, the pre-commit hook's included.
+  const at = new Int32Array(count);
+  const data = new Int32Array(size);
+  let k = 0;
+  const put = (list: number[] | undefined, count: number): void => {
+    data[k++] = count;
+    if (list !== undefined) for (const value of list) data[k++] = value;
+  };
+  for (let index = 0; index < count; index++) {
+    at[index] = k;
+    put(rules[index], rules[index]?.length ?? 0);
+    put(pairs[index], (pairs[index]?.length ?? 0) / 2);
+  }
+  return { at, data };
 }
 
 /** A rule's recorded anchor starts stop growing here; past it, the rule searches the whole text. */
