@@ -110,3 +110,17 @@ describe('detached', () => {
     }
   });
 });
+
+describe('isPlaceholder', () => {
+  const real = 'Qz7kPw2mRt9vXb4n'; // no marker, no run, no sequence
+  it('finds each kind of marker anywhere in the value, in any case, and nothing in a plain value', () => {
+    expect(isPlaceholder(real)).toBe(false);
+    for (const marker of ['EXAMPLE', 'xXxX', 'Your_', 'changeme', 'TODO', '${', '{{', '}}', '<', '>', '%s', '%(', '...', '***', '•', 'lorem', 'abcdefgh', 'QWERTYUIOP', '0123456789']) {
+      expect(isPlaceholder(`${real.slice(0, 8)}${marker}${real.slice(8)}`), marker).toBe(true);
+    }
+  });
+
+  it('takes the markers literally: a lone "." or "*" or "$" is not "...", "***" or "${"', () => {
+    for (const near of ['.', '..', '*', '**', '$', '{', '%', '(']) expect(isPlaceholder(`${real.slice(0, 8)}${near}${real.slice(8)}`), near).toBe(false);
+  });
+});
