@@ -5,11 +5,21 @@
  */
 import { createRequire } from 'node:module';
 
+/** `make()`'s value, made on the first call and kept (undefined too) for every later call. */
+export function onFirstUse<T>(make: () => T): () => T {
+  let made = false;
+  let value: T;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value;
+  };
+}
+
 const load = createRequire(import.meta.url);
-const once = <T>(id: string): (() => T) => {
-  let loaded: T | undefined;
-  return () => (loaded ??= load(id) as T);
-};
+const once = <T>(id: string): (() => T) => onFirstUse(() => load(id) as T);
 
 export const lazyCrypto = once<typeof import('node:crypto')>('node:crypto');
 export const lazyWorkerThreads = once<typeof import('node:worker_threads')>('node:worker_threads');
@@ -24,20 +34,16 @@ export interface Parsers {
 
 /** Set by bin/leakproof.cjs: runs dist/cli/parsers.cjs from its code cache. */
 const LENT_PARSERS = Symbol.for('leakproof.loadParsers');
-let parsers: Parsers | undefined;
 
 /**
  * yaml and zod. The CLI gets them from their own bundle, run from its code cache by
  * bin/leakproof.cjs (~10 ms instead of ~70 ms); dist/ used as a library, and the tests, load them
  * from node_modules. Detection workers need neither: they get the config parsed.
  */
-export function lazyParsers(): Parsers {
-  if (parsers === undefined) {
-    const lent = (globalThis as Record<symbol, (() => Parsers) | undefined>)[LENT_PARSERS];
-    parsers = lent ? lent() : { parseYaml: (load('yaml') as typeof import('yaml')).parse, z: (load('zod') as typeof import('zod')).z };
-  }
-  return parsers;
-}
+export const lazyParsers = onFirstUse((): Parsers => {
+  const lent = (globalThis as Record<symbol, (() => Parsers) | undefined>)[LENT_PARSERS];
+  return lent ? lent() : { parseYaml: (load('yaml') as typeof import('yaml')).parse, z: (load('zod') as typeof import('zod')).z };
+});
 
 /** Set by bin/leakproof.cjs: an `import()` that works (see importModule). */
 const LENT_IMPORT = Symbol.for('leakproof.importModule');

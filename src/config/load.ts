@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_CODE_RULES } from '../builtin/index.js';
-import { lazyParsers } from '../lazy.js';
+import { lazyParsers, onFirstUse } from '../lazy.js';
 import { RuleSet } from '../detector/detector.js';
 import { compilePatternRule, type PatternRuleDef } from '../detector/pattern-rule.js';
 import { decodeTables, type PrefilterTables } from '../detector/prefilter.js';
@@ -77,11 +77,9 @@ export interface CompiledSettings {
  * compile on first use), so every settings object shares them. `staged` starts this while git
  * lists the change (see `scanChange`), so the work overlaps git's.
  */
-let builtinPatternRules: Promise<ReadonlyMap<string, CodeRule>> | undefined;
-export function compiledBuiltinRules(): Promise<ReadonlyMap<string, CodeRule>> {
-  builtinPatternRules ??= builtinRuleDefs().then((defs) => new Map(defs.map((def) => [def.id, compilePatternRule(def, { validated: true })])));
-  return builtinPatternRules;
-}
+export const compiledBuiltinRules = onFirstUse(
+  async (): Promise<ReadonlyMap<string, CodeRule>> => new Map((await builtinRuleDefs()).map((def) => [def.id, compilePatternRule(def, { validated: true })])),
+);
 
 /** The rules of the config's extra rule folders (`rules.dirs`), read and validated. */
 async function loadUserRuleDefs(loaded: LoadedConfig): Promise<PatternRuleDef[]> {
@@ -166,30 +164,23 @@ const PRECOMPUTED_PREFILTER = fileURLToPath(new URL('../prefilter.bin', import.m
 const PREFILTER_KERNEL = fileURLToPath(new URL('../prefilter.wasm', import.meta.url));
 
 /** The prefilter's loop in WebAssembly (`dist/prefilter.wasm`); without it (running from src/) the JS loop runs. Read once. */
-let kernelBytes: Uint8Array | undefined | null = null;
-function prefilterKernel(): Uint8Array | undefined {
-  if (kernelBytes !== null) return kernelBytes;
+const prefilterKernel = onFirstUse((): Uint8Array | undefined => {
   try {
-    kernelBytes = readFileSync(PREFILTER_KERNEL);
+    return readFileSync(PREFILTER_KERNEL);
   } catch {
-    kernelBytes = undefined;
+    return undefined;
   }
-  return kernelBytes;
-}
+});
 
 /**
  * The prefilter the build computed for the default rule set (`dist/prefilter.bin`). The rule
  * set uses it only when its keywords are exactly those; any other config builds its own.
  */
-let prefilterTables: PrefilterTables | undefined | null = null;
-function precomputedPrefilter(): PrefilterTables | undefined {
-  if (prefilterTables !== null) return prefilterTables;
-  prefilterTables = undefined;
+const precomputedPrefilter = onFirstUse((): PrefilterTables | undefined => {
   if (!existsSync(PRECOMPUTED_PREFILTER)) return undefined;
   try {
-    prefilterTables = decodeTables(readFileSync(PRECOMPUTED_PREFILTER));
+    return decodeTables(readFileSync(PRECOMPUTED_PREFILTER));
   } catch {
-    // a damaged cache costs a rebuild, never a wrong result (keys are checked)
+    return undefined; // a damaged cache costs a rebuild, never a wrong result (keys are checked)
   }
-  return prefilterTables;
-}
+});
