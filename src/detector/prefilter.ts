@@ -307,8 +307,8 @@ function flatOutputs(tables: PrefilterTables, classes: number): { at: Int32Array
   const at = new Int32Array(count);
   const data = new Int32Array(size);
   let k = 0;
-  const put = (list: number[] | undefined, count: number): void => {
-    data[k++] = count;
+  const put = (list: number[] | undefined, length: number): void => {
+    data[k++] = length;
     if (list !== undefined) for (const value of list) data[k++] = value;
   };
   for (let index = 0; index < count; index++) {
