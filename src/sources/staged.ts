@@ -7,13 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Project } from '../plugins/api.js';
-import { changedFiles, intersectAdded, presentFiles, type ChangedFile } from './diff.js';
+import { alongside, changedFiles, intersectAdded, openDiff, presentFiles, type Change, type ChangedFile, type FilePatch } from './diff.js';
 import { ignoredPaths, runGit } from './git.js';
 
-export interface StagedChange {
-  /** The work tree's top folder; paths are relative to it. */
-  top: string;
-  files: ChangedFile[];
+export interface StagedChange extends Change {
   /** Commits being merged in (MERGE_HEAD), if a merge is in progress. */
   mergeHeads: string[];
 }
@@ -21,15 +18,17 @@ export interface StagedChange {
 export async function stagedChange(cwd: string, maxFileSize: number): Promise<StagedChange> {
   // Independent questions, asked in parallel: the pre-commit hook is the hot path. The diff,
   // which reads the whole index, is the slower one and starts first.
-  const [files, info] = await Promise.all([
-    changedFiles(cwd, ['--cached'], [], maxFileSize),
-    runGit(['rev-parse', '--show-toplevel', '--git-path', 'MERGE_HEAD'], { cwd }),
-  ]);
-  const [top, mergeHeadFile] = info.stdout.toString('utf8').trim().split('\n');
-  const mergeHeads = readMergeHeads(resolve(cwd, mergeHeadFile));
-  let result = files;
-  for (const parent of mergeHeads) result = intersectAdded(result, await changedFiles(cwd, ['--cached', parent], [], maxFileSize));
-  return { top, files: result, mergeHeads };
+  const [diff, info] = await alongside(openDiff(cwd, ['--cached'], [], { maxFileSize, content: true }), runGit(['rev-parse', '--show-toplevel', '--git-path', 'MERGE_HEAD'], { cwd }));
+  try {
+    const [top, mergeHeadFile] = info.stdout.toString('utf8').trim().split('\n');
+    const mergeHeads = readMergeHeads(resolve(cwd, mergeHeadFile));
+    let patches: AsyncIterable<FilePatch> = diff.patches();
+    for (const parent of mergeHeads) patches = intersectAdded(patches, await changedFiles(cwd, ['--cached', parent], [], maxFileSize));
+    return { top, files: diff.files, mergeHeads, patches, close: () => diff.close() };
+  } catch (error) {
+    await diff.close();
+    throw error;
+  }
 }
 
 function readMergeHeads(file: string): string[] {

@@ -318,7 +318,10 @@ Module._resolveFilename = function (request, ...rest) {
     const object = join(missing, '.git/objects', blob.slice(0, 2), blob.slice(2));
     chmodSync(object, 0o644);
     unlinkSync(object);
-    expectOneLineError(staged(missing), /b\.txt/);
+    // While the work tree file is unchanged since it was staged, git diff reads it in place of the
+    // object (the same bytes); once it differs, git has no way to the staged content.
+    writeFiles(missing, { 'b.txt': 'changed since staged\n' });
+    expectOneLineError(staged(missing), /^leakproof: cannot read b\.txt: unable to read [0-9a-f]{40}/);
 
     const noGit = runCli(['staged'], { cwd: missing, env: { ...gitEnv(), PATH: tempDir() } });
     expect(noGit.code).toBe(2);

@@ -8,8 +8,7 @@ import type { Dropped } from '../../filters/index.js';
 import { reportedFindings, type Finding } from '../../findings/finding.js';
 import { REPORTERS } from '../../reporters/index.js';
 import { DEFAULT_MAX_FILE_SIZE, runPipeline } from '../../scan.js';
-import { CatFile } from '../../sources/cat-file.js';
-import { readChanges, type ChangedFile } from '../../sources/diff.js';
+import { readChanges, type Change } from '../../sources/diff.js';
 import { changeProject } from '../../sources/staged.js';
 import { ScanStats } from '../../sources/stats.js';
 import { displayPath } from '../../config/baseline-file.js';
@@ -82,29 +81,30 @@ export function maxFileSizeOf(flag: number | undefined, settings: CompiledSettin
  * repository it belongs to, and run the changed blobs (only their added lines, unless `allLines`)
  * through the pipeline, with the project checks on the changed files.
  */
-export async function scanChange<C extends { top: string; files: ChangedFile[] }>(
+export async function scanChange<C extends Change>(
   origin: 'staged' | 'diff',
   options: OutputOptions & { allLines?: boolean },
   listChange: (cwd: string, maxFileSize: number) => Promise<C>,
 ): Promise<{ change: C; settings: CompiledSettings; stats: ScanStats; findings: Finding[]; dropped: Dropped[] }> {
   const maxFileSize = parseMaxFileSize(options.maxFileSize);
   const cwd = process.cwd();
-  const catFile = new CatFile(cwd);
   const stats = new ScanStats();
+  // The hot path of the pre-commit hook: git lists the change while this thread compiles the
+  // built-in rules (they do not depend on the config).
+  const listing = listChange(cwd, maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+  const builtinRules = compiledBuiltinRules();
+  builtinRules.catch(() => undefined); // awaited below, once the change is listed
+  const change = await listing;
   try {
-    // The hot path of the pre-commit hook: git lists the change, and cat-file starts, while this
-    // thread compiles the built-in rules (they do not depend on the config).
-    const listing = listChange(cwd, maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
-    catFile.start();
-    const [change] = await Promise.all([listing, compiledBuiltinRules()]);
+    await builtinRules;
     const settings = await compileSettings(await loadConfig(change.top, options.config), cwd, { baseline: options.baseline });
     const result = await runPipeline({
-      fragments: readChanges(catFile, change.files, { origin, allLines: options.allLines === true, maxFileSize: maxFileSizeOf(maxFileSize, settings), stats }),
+      fragments: readChanges(change.patches, { cwd, origin, allLines: options.allLines === true, maxFileSize: maxFileSizeOf(maxFileSize, settings), stats }),
       settings,
       project: changeProject(change.top, change.files),
     });
     return { change, settings, stats, ...result };
   } finally {
-    await catFile.close();
+    await change.close();
   }
 }
