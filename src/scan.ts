@@ -12,6 +12,7 @@ import { listFiles, readFiles, scanRoot, type FileSet } from './sources/director
 import { DetectPool, jobsFor } from './workers/pool.js';
 import { QUEUE_CLOSED, QUEUE_OPEN, queueIndexes, type WorkerInit } from './workers/protocol.js';
 import { ScanStats } from './sources/stats.js';
+import { nowMs } from './clock.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
@@ -89,7 +90,7 @@ export async function runPipeline(input: PipelineInput): Promise<{ findings: Fin
 }
 
 export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
-  const started = performance.now();
+  const started = nowMs();
   const cwd = request.cwd ?? process.cwd();
   const paths = request.paths ?? [];
   const root = scanRoot(paths, cwd);
@@ -102,7 +103,7 @@ export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
     jobs > 1
       ? await scanInParallel({ root, cwd, jobs, fileSet, maxFileSize, stats, settings, usePrefilter: request.usePrefilter ?? true })
       : await runPipeline({ fragments: readFiles(root, fileSet.files, maxFileSize, stats), settings, project: fileSet.project, usePrefilter: request.usePrefilter });
-  return { root, findings, dropped, stats, durationMs: performance.now() - started, ruleSet: settings.ruleSet, settings, files: fileSet.files };
+  return { root, findings, dropped, stats, durationMs: nowMs() - started, ruleSet: settings.ruleSet, settings, files: fileSet.files };
 }
 
 /**

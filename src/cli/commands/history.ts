@@ -17,6 +17,7 @@ import { UsageError } from '../errors.js';
 import { checkOutputPath, type OutputOptions, parseJobs, parseMaxFileSize } from '../output.js';
 import { finishReport, maxFileSizeOf } from './report.js';
 import { plural } from '../../reporters/format.js';
+import { nowMs } from '../../clock.js';
 
 export interface HistoryOptions extends OutputOptions {
   since?: string;
@@ -24,7 +25,7 @@ export interface HistoryOptions extends OutputOptions {
 }
 
 export async function runHistory(range: string | undefined, options: HistoryOptions): Promise<number> {
-  const started = performance.now();
+  const started = nowMs();
   checkOutputPath(options.output);
   // git would read a leading dash as an option.
   if (range !== undefined && (range === '' || range.startsWith('-'))) throw new UsageError(`invalid revision range "${range}" (e.g. main..feature, HEAD~50..HEAD)`);
@@ -68,7 +69,7 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
   if (result.findings.length > 0) {
     notes.push('A secret that was ever committed stays readable in every clone: rotate it, even when it is "removed since".');
   }
-  return finishReport({ command: 'history', ...result, stats, durationMs: performance.now() - started, settings, notes }, options);
+  return finishReport({ command: 'history', ...result, stats, durationMs: nowMs() - started, settings, notes }, options);
 }
 
 

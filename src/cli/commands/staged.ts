@@ -7,6 +7,7 @@
 import { stagedChange } from '../../sources/staged.js';
 import { checkOutputPath, exitCodeFor, type OutputOptions } from '../output.js';
 import { finishReport, scanChange } from './report.js';
+import { nowMs } from '../../clock.js';
 
 export interface StagedOptions extends OutputOptions {
   allLines?: boolean;
@@ -22,11 +23,11 @@ export const HOW_TO_PROCEED = [
 ];
 
 export async function runStaged(options: StagedOptions): Promise<number> {
-  const started = performance.now();
+  const started = nowMs();
   checkOutputPath(options.output);
   const { change, ...result } = await scanChange('staged', options, stagedChange);
   const notes: string[] = [];
   if (change.files.length === 0) notes.push('Nothing is staged: there is nothing to check.');
   if (exitCodeFor(result.findings, options.failOn) !== 0) notes.push(...HOW_TO_PROCEED);
-  return finishReport({ command: 'staged', ...result, durationMs: performance.now() - started, notes }, options);
+  return finishReport({ command: 'staged', ...result, durationMs: nowMs() - started, notes }, options);
 }
