@@ -3,12 +3,14 @@
  * `npm run bench`: leakproof against its peers (ripgrep, git-secrets, secretlint) on the same
  * inputs in one run (issue 5). Run by hand; timings never go into the test suite.
  *
- *   npm run bench -- [--runs N] [--only worktree|staged|history] [--history-versions N]
+ *   npm run bench -- [--runs N] [--only worktree|staged|first-commit|history] [--history-versions N]
  *
  * Inputs are real code nobody on this project wrote: pinned npm tarballs (the npm registry is the
  * only network used), unpacked into git repositories under bench/.work/ (git-ignored). They are
  * built the first time and reused while their key (pinned versions, seed, INPUT_FORMAT) holds.
  *   worktree: one commit of the WORKTREE_PACKAGES below, plus planted secrets.
+ *   first-commit: the work tree's files staged in a new repository (no commit yet), as for the
+ *             first commit of a project or a vendored tree: the pre-commit hook's largest input.
  *   history:  one commit per published version of the HISTORY_PACKAGES, plus planted secrets
  *             that live in a single commit each (gone from the work tree, still in history).
  *
@@ -32,6 +34,7 @@ const WORK = join(REPO, 'bench', '.work');
 const TARBALLS = join(WORK, 'tarballs');
 const WORKTREE = join(WORK, 'worktree');
 const HISTORY = join(WORK, 'history');
+const FIRST_COMMIT = join(WORK, 'first-commit');
 const LEAKPROOF = join(REPO, 'bin', 'leakproof.cjs');
 const SECRETLINT = join(REPO, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
 const SECRETLINT_NO_PROFILER = join(REPO, 'bench', 'secretlint-no-profiler.mjs');
@@ -113,10 +116,12 @@ const GIT_SECRETS_PATTERNS = [
 /** The pre-commit task's runs take ~0.2 s each, and 5 of them give medians ±10 ms apart from run to run. */
 const STAGED_MIN_RUNS = 30;
 
-const USAGE = `usage: npm run bench -- [--runs N] [--only worktree|staged|history] [--history-versions N]
+const TASKS = ['worktree', 'staged', 'first-commit', 'history'];
+
+const USAGE = `usage: npm run bench -- [--runs N] [--only ${TASKS.join('|')}] [--history-versions N]
   --runs N               timed runs per command, after one untimed warm-up (default 5; the
                          pre-commit task takes at least ${STAGED_MIN_RUNS}: its runs are short and its medians noisy)
-  --only TASK            run one task: worktree, staged or history (default: all three)
+  --only TASK            run one task: ${TASKS.join(', ')} (default: all of them)
   --history-versions N   published versions per history package, one commit each (default 60)`;
 
 function parseCli() {
@@ -141,7 +146,7 @@ function parseCli() {
   const historyVersions = Number(values['history-versions']);
   if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer\n${USAGE}`);
   if (!Number.isInteger(historyVersions) || historyVersions < 2) fail(`--history-versions must be an integer >= 2\n${USAGE}`);
-  if (values.only && !['worktree', 'staged', 'history'].includes(values.only)) fail(`--only must be worktree, staged or history\n${USAGE}`);
+  if (values.only && !TASKS.includes(values.only)) fail(`--only must be one of ${TASKS.join(', ')}\n${USAGE}`);
   return { runs, only: values.only, historyVersions };
 }
 
@@ -317,6 +322,20 @@ function buildWorktree() {
   commit(WORKTREE, `worktree input: ${WORKTREE_PACKAGES.length} npm packages`, 0);
   git(WORKTREE, ['gc', '-q']);
   writeFileSync(`${WORKTREE}.key`, `${key}\n`);
+}
+
+/** The work tree's committed files, staged (not committed) in a repository of their own. */
+function buildFirstCommit() {
+  const key = inputKey({ WORKTREE_PACKAGES, task: 'first-commit' });
+  if (isFresh(FIRST_COMMIT, key)) return;
+  process.stderr.write(`bench: building the first-commit input in ${FIRST_COMMIT}\n`);
+  rmSync(FIRST_COMMIT, { recursive: true, force: true });
+  rmSync(`${FIRST_COMMIT}.key`, { force: true });
+  mkdirSync(FIRST_COMMIT, { recursive: true });
+  run('bash', ['-c', `git -C '${WORKTREE}' archive HEAD | tar -x -C '${FIRST_COMMIT}'`]);
+  git(FIRST_COMMIT, ['init', '-q', '-b', 'main']);
+  git(FIRST_COMMIT, ['add', '-A']);
+  writeFileSync(`${FIRST_COMMIT}.key`, `${key}\n`);
 }
 
 function historyVersions(name, upTo, count) {
@@ -605,6 +624,36 @@ function stagedTask(env, commands, files) {
   };
 }
 
+function firstCommitTask(env, commands) {
+  const files = run('git', ['diff', '--cached', '--name-only', '-z'], { cwd: FIRST_COMMIT }).split('\0').filter(Boolean);
+  const inputBytes = files.reduce((n, f) => n + statSync(join(FIRST_COMMIT, f)).size, 0);
+  const notes = [];
+  const tools = [];
+  if (commands.has('staged')) {
+    tools.push({ name: 'leakproof staged', short: 'leakproof', leakproof: true, cmd: 'node', args: [LEAKPROOF, 'staged', '--format', 'json'], count: countLeakproof });
+  } else notes.push('`leakproof staged` does not exist yet in this build: skipped (peers still timed)');
+  if (env.rg) {
+    tools.push({ name: `rg (${RG_PATTERNS.length} regexes) on the same files`, short: 'rg', cmd: 'rg', args: [...rgArgs, '--hidden', '-g', '!.git'], count: countRg });
+  } else notes.push('ripgrep not installed (apt-get install ripgrep): skipped');
+  if (env.gitSecrets) {
+    tools.push({ name: 'git secrets --pre_commit_hook', short: 'git-secrets', cmd: 'git', args: ['secrets', '--pre_commit_hook', '--'], count: countGitSecrets });
+  } else notes.push('git-secrets not installed (apt-get install git-secrets): skipped');
+  for (const t of tools) t.cwd = FIRST_COMMIT;
+  return {
+    key: 'first-commit',
+    title: "pre-commit, largest case: a whole tree staged as a repository's first commit",
+    input: [`${files.length} staged files, ${fmtMB(inputBytes)} (the work tree's files, no HEAD yet)`],
+    inputBytes,
+    tools,
+    notes,
+    targets() {
+      const lp = tools.find((t) => t.leakproof && t.wall !== undefined);
+      if (!lp || Number.isNaN(lp.rssMB)) return [];
+      return [targetLine('peak RSS < 300 MB', lp.rssMB < 300, `${lp.rssMB.toFixed(0)} MB`)];
+    },
+  };
+}
+
 function historyTask(env, commands) {
   const objects = run('git', ['cat-file', '--batch-all-objects', '--batch-check=%(objecttype) %(objectsize)'], { cwd: HISTORY })
     .split('\n')
@@ -668,10 +717,12 @@ function main() {
   const want = (task) => !options.only || options.only === task;
   const commands = leakproofCommands();
 
-  if (want('worktree') || want('staged')) buildWorktree();
+  if (want('worktree') || want('staged') || want('first-commit')) buildWorktree();
+  if (want('first-commit')) buildFirstCommit();
   if (want('history')) buildHistory(options.historyVersions);
   if (env.gitSecrets) {
     if (want('worktree') || want('staged')) configureGitSecrets(WORKTREE);
+    if (want('first-commit')) configureGitSecrets(FIRST_COMMIT);
     if (want('history')) configureGitSecrets(HISTORY);
   }
 
@@ -723,6 +774,11 @@ function main() {
     } finally {
       restore();
     }
+  }
+  if (want('first-commit')) {
+    const task = firstCommitTask(env, commands);
+    measureAll(task.tools, options.runs);
+    finish(task);
   }
   if (want('history')) {
     const task = historyTask(env, commands);
