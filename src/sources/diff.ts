@@ -59,8 +59,12 @@ export interface Change {
  * `--no-relative`.
  */
 const DIFF_ARGS = ['-c', 'diff.relative=false', '-c', 'diff.suppressBlankEmpty=false', 'diff', '--raw', '-p', '-z', '--inter-hunk-context=0', '-M', '--no-abbrev', '--no-color', '--no-ext-diff', '--no-textconv', '--submodule=short'];
-/** A context longer than any file: each file's hunk spans its whole content. */
-const WHOLE_FILE_CONTEXT = '-U2147483647';
+/**
+ * A context longer than any file, so each file's hunk spans its whole content. 2^30, not 2^31 - 1:
+ * git adds it to line numbers in a C `long`, which has 32 bits on Windows. A hunk that does not
+ * span its file is noticed, and the blob read with cat-file instead.
+ */
+const WHOLE_FILE_CONTEXT = `-U${2 ** 30}`;
 
 /**
  * Starts `git diff <revisions> -- <pathspecs>` and reads its file list. `content`: the patches
