@@ -57,23 +57,35 @@ for (const [entry, outfile] of [
   }
 }
 
-// The code caches, each written by one scan of a small folder (bin/leakproof.cjs writes the cache
-// of each bundle named in LEAKPROOF_WRITE_CODE_CACHE). main.cjs: a folder with a key made up here,
-// so the cache also holds what a finding costs (fingerprint, redaction, report); without it, a
-// commit that is stopped compiles that code on the spot (~3 ms). No config file: what only some
-// configs run (picomatch's glob parser) would make every run's cache larger to load.
-// parsers.cjs: a scan with a config file, which runs yaml and zod.
+// The code caches, each written by one run on a small sample (bin/leakproof.cjs writes the cache
+// of each bundle named in LEAKPROOF_WRITE_CODE_CACHE). V8 caches what the run compiled, so each
+// sample runs what matters most at start-up:
+// - main.cjs: `staged` in a new repository with a file staged, the pre-commit hook (functions
+//   compiled on the spot cost a hook ~5 ms more). The file holds a key made up here, so the cache
+//   also holds what a finding costs (fingerprint, redaction, report). No config file: what only
+//   some configs run (picomatch's glob parser) would make every run's cache larger to load.
+// - parsers.cjs: a scan with a config file, which runs yaml and zod.
 const alnum = (n: number): string => Array.from(randomBytes(n), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[b % 62]).join('');
-writeCodeCache('main.cjs', { 'config.js': `export const apiKey = process.env.API_KEY;\nconst resendKey = 're_${alnum(8)}_${alnum(24)}';\n` }, 1);
-writeCodeCache('parsers.cjs', { '.leakproof.yaml': 'rules:\n  severity: { dotenv-not-ignored: low }\nallow:\n  paths: ["vendor/**"]\n  stopwords: [dummy]\n', 'config.js': 'export const apiKey = process.env.API_KEY;\n' }, 0);
+writeCodeCache('main.cjs', ['staged'], { 'config.js': `export const apiKey = process.env.API_KEY;\nconst resendKey = 're_${alnum(8)}_${alnum(24)}';\n` }, 1);
+writeCodeCache('parsers.cjs', ['scan', '.'], { '.leakproof.yaml': 'rules:\n  severity: { dotenv-not-ignored: low }\nallow:\n  paths: ["vendor/**"]\n  stopwords: [dummy]\n', 'config.js': 'export const apiKey = process.env.API_KEY;\n' }, 0);
 
-function writeCodeCache(bundle: string, files: Record<string, string>, expectedExit: number): void {
+function writeCodeCache(bundle: string, args: string[], files: Record<string, string>, expectedExit: number): void {
   // Without the old cache: one V8 accepts would carry over what earlier samples compiled.
   rmSync(join(root, 'dist/cli', `${bundle}.cache`), { force: true });
   const sample = mkdtempSync(join(tmpdir(), 'leakproof-cache-'));
+  // The sample's own repository, whatever git repository or hook the build runs in.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GIT_')));
+  const git = (...gitArgs: string[]): void => {
+    const run = spawnSync('git', gitArgs, { cwd: sample, env, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`code cache sample for ${bundle}: git ${gitArgs[0]} failed: ${run.error?.message ?? run.stderr}`);
+  };
   try {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(sample, name), text);
-    const run = spawnSync(process.execPath, [join(root, 'bin/leakproof.cjs'), 'scan', '.'], { cwd: sample, env: { ...process.env, LEAKPROOF_WRITE_CODE_CACHE: bundle }, encoding: 'utf8' });
+    if (args[0] === 'staged') {
+      git('init', '-q');
+      git('add', '.');
+    }
+    const run = spawnSync(process.execPath, [join(root, 'bin/leakproof.cjs'), ...args], { cwd: sample, env: { ...env, LEAKPROOF_WRITE_CODE_CACHE: bundle }, encoding: 'utf8' });
     // The exit code shows the sample ran as meant (1: its key was found).
     if (run.status !== expectedExit) throw new Error(`code cache run for ${bundle} failed (exit ${run.status}, expected ${expectedExit}): ${run.stderr}`);
   } finally {
