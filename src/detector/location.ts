@@ -1,5 +1,7 @@
 /** Characters a secret or a word is made of: a snippet never starts or ends in a run of them. */
 const TOKEN = /[A-Za-z0-9_+/=.\-~$]/;
+/** How much of a long line a snippet shows before the finding. */
+const SNIPPET_LEAD = 100;
 
 /** Offset → line/column, computed only when a rule reports something (never per line in the hot loop). */
 export class LineIndex {
@@ -40,9 +42,11 @@ export class LineIndex {
   /**
    * `lineText` for reports: where a long line is cut, the token the cut went through is left out
    * and an ellipsis (U+2026) marks the cut, so a secret cut in two (which no mask would recognise) never shows.
+   * A long line's window starts `SNIPPET_LEAD` characters before `offset`: reports show the first
+   * few hundred characters of it, which then hold the finding itself.
    */
   snippet(offset: number, max = 2000): string {
-    const [start, end] = this.window(offset, max);
+    const [start, end] = this.window(offset, max, SNIPPET_LEAD);
     const [lineStart, lineEnd] = this.lineBounds(offset);
     let from = start;
     let to = end;
@@ -67,11 +71,11 @@ export class LineIndex {
     return [start, end];
   }
 
-  /** The part of the line holding `offset` that a snippet shows: all of it, or `max` chars around `offset`. */
-  private window(offset: number, max: number): [number, number] {
+  /** The part of the line holding `offset` that a snippet shows: all of it, or `max` chars from `lead` before `offset`. */
+  private window(offset: number, max: number, lead = max / 2): [number, number] {
     let [start, end] = this.lineBounds(offset);
     if (end - start > max) {
-      start = Math.max(start, offset - max / 2);
+      start = Math.max(start, offset - lead);
       end = Math.min(end, start + max);
     }
     return [start, end];

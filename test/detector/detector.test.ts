@@ -84,6 +84,16 @@ describe('detector', () => {
     expect(reported[500].snippet).toMatch(/^… tok_…\(16 chars\) tok_…\(16 chars\)/);
   });
 
+  it('shows a finding on a long line in its snippet: the window starts just before it', () => {
+    const token = generate('tok_{{lowernum 12}}', 7);
+    const line = `${'word '.repeat(3000)}${token}${' more'.repeat(1000)}`;
+    const [found] = ruleSet.detect(fragment(`${line}\n`));
+    expect(found.column).toBe(15_001);
+    const [view] = views([found]);
+    expect(view.snippet).toMatch(/^… (word ){10,25}tok_…\(16 chars\)( more){10}/);
+    expect(view.snippet).not.toContain(token);
+  });
+
   it('secretFrom: a regex that starts at the literal middle reports the whole token, from the lookbehind group', () => {
     const head = generate('{{hex 32}}', 3);
     const midRule = compilePatternRule({ id: 't-mid', description: 'mid', provider: 'T', severity: 'high', keywords: ['-us'], regex: '-us(?<=(?<![A-Za-z0-9])(?<head>[a-f0-9]{32})-us)[0-9]{1,2}(?![A-Za-z0-9])', secretGroup: 0, secretFrom: 'head' });
