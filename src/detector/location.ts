@@ -1,7 +1,7 @@
+import { SNIPPET_LEAD } from '../findings/finding.js';
+
 /** Characters a secret or a word is made of: a snippet never starts or ends in a run of them. */
 const TOKEN = /[A-Za-z0-9_+/=.\-~$]/;
-/** How much of a long line a snippet shows before the finding. */
-const SNIPPET_LEAD = 100;
 
 /** Offset → line/column, computed only when a rule reports something (never per line in the hot loop). */
 export class LineIndex {
@@ -42,8 +42,8 @@ export class LineIndex {
   /**
    * `lineText` for reports: where a long line is cut, the token the cut went through is left out
    * and an ellipsis (U+2026) marks the cut, so a secret cut in two (which no mask would recognise) never shows.
-   * A long line's window starts `SNIPPET_LEAD` characters before `offset`: reports show the first
-   * few hundred characters of it, which then hold the finding itself.
+   * A long line's window starts where reports start showing it, `SNIPPET_LEAD` characters before
+   * `offset`; what follows is there for inline allow comments.
    */
   snippet(offset: number, max = 2000): string {
     const [start, end] = this.window(offset, max, SNIPPET_LEAD);

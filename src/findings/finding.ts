@@ -107,6 +107,8 @@ export function toReported(finding: Finding, options: ReportOptions): ReportedFi
 
 /** Snippets are cut to this many characters. */
 const SNIPPET_MAX = 300;
+/** How much of its line a snippet shows before the finding: the finding is always in view. */
+export const SNIPPET_LEAD = 100;
 
 interface MaskedSecret {
   /** The secret's first line (a snippet is one line). */
@@ -122,6 +124,7 @@ interface MaskedSecret {
 class SecretMask {
   /** Distinct secrets by length, longest first. */
   private readonly byLength: [number, Map<string, MaskedSecret>][];
+  private readonly longest: number;
 
   constructor(secrets: readonly string[]) {
     const groups = new Map<number, Map<string, MaskedSecret>>();
@@ -133,13 +136,18 @@ class SecretMask {
       groups.set(text.length, group);
     }
     this.byLength = [...groups].sort((a, b) => b[0] - a[0]);
+    this.longest = this.byLength[0]?.[0] ?? 0;
   }
 
-  /** The snippet masked; past `max` characters of output the rest may be left off (the caller cuts there). */
-  apply(snippet: string, max: number): string {
+  /**
+   * The snippet masked, from `from` on; past `max` characters of output the rest may be left off
+   * (the caller cuts there). A secret that starts before `from` and reaches past it is shown
+   * masked, whole: a window never shows part of a secret.
+   */
+  apply(snippet: string, max: number, from = 0): string {
     let out = '';
-    let copied = 0;
-    for (let i = 0; i < snippet.length; ) {
+    let copied = from;
+    for (let i = Math.max(0, from - this.longest + 1); i < snippet.length; ) {
       // Output so far plus the unmasked run before i: once past `max`, nothing after is shown.
       if (out.length + (i - copied) > max) return out + snippet.slice(copied, i);
       let match: MaskedSecret | undefined;
@@ -152,18 +160,40 @@ class SecretMask {
         i++;
         continue;
       }
-      out += snippet.slice(copied, i) + match.redacted;
-      i += match.text.length;
-      copied = i;
+      const end = i + match.text.length;
+      if (end > from) {
+        out += (i > copied ? snippet.slice(copied, i) : '') + match.redacted;
+        copied = end;
+      }
+      i = end;
     }
-    return out + snippet.slice(copied);
+    return out + snippet.slice(Math.min(copied, snippet.length));
   }
 }
 
+/**
+ * Where the finding's secret starts in its `lineText`: at its column when the text is the whole
+ * line, else (a long line's window) where the secret's first line first occurs.
+ */
+function secretOffset(finding: Finding): number {
+  const first = finding.secret.split(/\r?\n/)[0];
+  if (first.length === 0) return 0;
+  const atColumn = finding.column - 1;
+  if (!finding.lineText.startsWith('…') && finding.lineText.startsWith(first, atColumn)) return atColumn;
+  return Math.max(0, finding.lineText.indexOf(first));
+}
+
+/** A character of a word or token: a cut window starts after a run of them, not inside it. */
+const TOKEN_CHAR = /[A-Za-z0-9_]/;
+
 function reportedWith(finding: Finding, showSecrets: boolean, mask: SecretMask | undefined): ReportedFinding {
   const { secret } = finding;
-  let snippet = finding.lineText;
-  if (mask !== undefined) snippet = mask.apply(snippet, SNIPPET_MAX);
+  // From a little before the secret: on a long line, its start may be hundreds of characters away.
+  const at = secretOffset(finding);
+  let from = Math.max(0, at - SNIPPET_LEAD);
+  while (from > 0 && from < at && TOKEN_CHAR.test(finding.lineText[from - 1]) && TOKEN_CHAR.test(finding.lineText[from])) from++;
+  let snippet = mask !== undefined ? mask.apply(finding.lineText, SNIPPET_MAX, from) : finding.lineText.slice(from);
+  if (from > 0) snippet = `…${snippet.trimStart()}`;
   if (snippet.length > SNIPPET_MAX) snippet = `${snippet.slice(0, SNIPPET_MAX)}…`;
   const reported: ReportedFinding = {
     ruleId: finding.ruleId,

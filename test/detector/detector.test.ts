@@ -94,6 +94,32 @@ describe('detector', () => {
     expect(view.snippet).not.toContain(token);
   });
 
+  it('shows a finding in the middle of a line of a few hundred characters in its snippet, and never part of a secret at the cut', () => {
+    const [a, b] = [8, 9].map((seed) => generate('tok_{{lowernum 12}}', seed));
+    const line = `${'alpha '.repeat(60)}${a} ${'beta '.repeat(40)}${b} tail`;
+    const found = ruleSet.detect(fragment(`${line}\n`));
+    expect(found.map((f) => f.column)).toEqual([361, 578]);
+    const [first, second] = views(found);
+    // The first finding's line shown from 100 characters before it, at a word's start.
+    expect(first.snippet).toMatch(/^…alpha (alpha ){15}tok_…\(16 chars\) (beta )+/);
+    // The second's window starts inside the first secret's reach: that secret shows masked, whole, or not at all.
+    expect(second.snippet).toMatch(/^…(beta ){18,21}tok_…\(16 chars\) tail$/);
+    // No part of a secret past its prefix, at either end of a cut.
+    const parts = [a, b].flatMap((secret) => Array.from({ length: secret.length - 5 }, (_, k) => [secret.slice(0, k + 6), secret.slice(-(k + 6))]).flat());
+    for (const view of [first, second]) for (const part of parts) expect(view.snippet).not.toContain(part);
+    // A window that starts inside a secret shows it masked and whole, or not at all: a word-like
+    // secret is skipped at the cut; one with a dash (this generic value) is masked.
+    const snippetOf = (text: string, secret: string): string => {
+      const found = ruleSet.detect(fragment(text));
+      return views(found)[found.findIndex((f) => f.secret === secret)].snippet;
+    };
+    expect(snippetOf(`${'gamma '.repeat(50)}${a}${' '.repeat(90)}${b}\n`, b)).toBe('…tok_…(16 chars)');
+    const dashed = generate('{{lower 4}}-{{lower 4}}-{{lower 4}}-{{lower 4}}', 10);
+    const masked = snippetOf(`${'gamma '.repeat(50)}key=${dashed}${' '.repeat(90)}${b}\n`, b);
+    expect(masked).toMatch(/^…[a-z]{4}…\(19 chars\) {90}tok_…\(16 chars\)$/);
+    expect(masked).not.toContain(dashed.slice(9));
+  });
+
   it('secretFrom: a regex that starts at the literal middle reports the whole token, from the lookbehind group', () => {
     const head = generate('{{hex 32}}', 3);
     const midRule = compilePatternRule({ id: 't-mid', description: 'mid', provider: 'T', severity: 'high', keywords: ['-us'], regex: '-us(?<=(?<![A-Za-z0-9])(?<head>[a-f0-9]{32})-us)[0-9]{1,2}(?![A-Za-z0-9])', secretGroup: 0, secretFrom: 'head' });
