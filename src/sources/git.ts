@@ -3,6 +3,7 @@
  * prints paths. A git failure becomes a GitError with git's own first line: callers fail closed.
  */
 import { spawn } from 'node:child_process';
+import { nowMs } from '../clock.js';
 
 export class GitError extends Error {}
 
@@ -123,7 +124,14 @@ export async function* streamGit(args: string[], options: { cwd: string }): Asyn
   });
   const closed = new Promise<number | null>((resolvePromise) => child.on('close', resolvePromise));
   try {
+    let turned = nowMs();
     for (;;) {
+      // Data is read off the pipe only when the event loop turns, and a consumer that works through
+      // chunks already here never lets it: git would wait on a full pipe all that time.
+      if (nowMs() - turned > EVENT_LOOP_EVERY_MS) {
+        await new Promise<void>((resolvePromise) => setImmediate(resolvePromise));
+        turned = nowMs();
+      }
       const chunk = chunks.shift();
       if (chunk !== undefined) {
         queued -= chunk.length;
@@ -134,6 +142,7 @@ export async function* streamGit(args: string[], options: { cwd: string }): Asyn
       if (ended) break;
       await new Promise<void>((resolvePromise) => (wake = resolvePromise));
       wake = undefined;
+      turned = nowMs();
     }
     const code = failure ? null : await closed;
     if (failure) throw failure;
@@ -145,3 +154,5 @@ export async function* streamGit(args: string[], options: { cwd: string }): Asyn
 
 /** How much of a streamed command's output is read ahead of the consumer. */
 const READ_AHEAD = 16 * 1024 * 1024;
+/** How long a consumer may keep the event loop from reading git's output. */
+const EVENT_LOOP_EVERY_MS = 2;
