@@ -187,7 +187,7 @@ function secretOffset(finding: Finding): number {
 const TOKEN_CHAR = /[A-Za-z0-9_]/;
 
 function reportedWith(finding: Finding, showSecrets: boolean, mask: SecretMask | undefined): ReportedFinding {
-  const { secret } = finding;
+  const reported = viewWithoutSnippet(finding, showSecrets);
   // From a little before the secret: on a long line, its start may be hundreds of characters away.
   const at = secretOffset(finding);
   let from = Math.max(0, at - SNIPPET_LEAD);
@@ -195,6 +195,13 @@ function reportedWith(finding: Finding, showSecrets: boolean, mask: SecretMask |
   let snippet = mask !== undefined ? mask.apply(finding.lineText, SNIPPET_MAX, from) : finding.lineText.slice(from);
   if (from > 0) snippet = `…${snippet.trimStart()}`;
   if (snippet.length > SNIPPET_MAX) snippet = `${snippet.slice(0, SNIPPET_MAX)}…`;
+  reported.snippet = snippet;
+  return reported;
+}
+
+/** A finding's view with an empty snippet, for reports that show none. */
+function viewWithoutSnippet(finding: Finding, showSecrets: boolean): ReportedFinding {
+  const { secret } = finding;
   const reported: ReportedFinding = {
     ruleId: finding.ruleId,
     severity: finding.severity,
@@ -206,7 +213,7 @@ function reportedWith(finding: Finding, showSecrets: boolean, mask: SecretMask |
     endColumn: finding.endColumn,
     redacted: showSecrets ? secret : redact(secret),
     fingerprint: finding.fingerprint,
-    snippet,
+    snippet: '',
   };
   if (finding.commit) reported.commit = finding.commit;
   if (finding.presentAtHead !== undefined) reported.presentAtHead = finding.presentAtHead;
@@ -238,8 +245,11 @@ export interface FindingHead {
  */
 export interface ReportedFindings {
   readonly length: number;
-  /** The redacted view of finding `index`, built on each call. */
-  at(index: number): ReportedFinding;
+  /**
+   * The redacted view of finding `index`, built on each call. `snippet: false`: for a report that
+   * shows no snippet, whose masking is then skipped (the view's `snippet` is empty).
+   */
+  at(index: number, options?: { snippet?: boolean }): ReportedFinding;
   head(index: number): FindingHead;
 }
 
@@ -287,7 +297,10 @@ export function reportedFindings(findings: readonly Finding[], options: { showSe
   };
   return {
     length: findings.length,
-    at: (index) => reportedWith(findings[index], showSecrets, showSecrets ? undefined : maskOf(findings[index])),
+    at: (index, options) => {
+      if (options?.snippet === false) return viewWithoutSnippet(findings[index], showSecrets);
+      return reportedWith(findings[index], showSecrets, showSecrets ? undefined : maskOf(findings[index]));
+    },
     head: (index) => ({ ruleId: findings[index].ruleId, severity: findings[index].severity, file: findings[index].path }),
   };
 }

@@ -22,7 +22,7 @@ export const jsonReporter: Reporter = (input) => {
 
   function* withoutSnippets() {
     for (let i = 0; i < findings.length; i++) {
-      const { snippet: _snippet, ...rest } = findings.at(i);
+      const { snippet: _snippet, ...rest } = findings.at(i, { snippet: false });
       yield rest;
     }
   }

@@ -120,6 +120,19 @@ describe('detector', () => {
     expect(masked).not.toContain(dashed.slice(9));
   });
 
+  it('builds a view without its snippet when a report shows none: the same fields, no masking', () => {
+    const [a, b] = [11, 12].map((seed) => generate('tok_{{lowernum 12}}', seed));
+    const found = ruleSet.detect(fragment(`x ${a} y ${b}\n`));
+    const list = reportedFindings(found, { showSecrets: false });
+    for (let i = 0; i < found.length; i++) {
+      const { snippet, ...rest } = list.at(i);
+      expect(snippet).toContain('tok_…(16 chars)');
+      expect(list.at(i, { snippet: false })).toEqual({ ...rest, snippet: '' });
+    }
+    const shown = reportedFindings(found, { showSecrets: true });
+    expect(shown.at(0, { snippet: false }).secret).toBe(a);
+  });
+
   it('secretFrom: a regex that starts at the literal middle reports the whole token, from the lookbehind group', () => {
     const head = generate('{{hex 32}}', 3);
     const midRule = compilePatternRule({ id: 't-mid', description: 'mid', provider: 'T', severity: 'high', keywords: ['-us'], regex: '-us(?<=(?<![A-Za-z0-9])(?<head>[a-f0-9]{32})-us)[0-9]{1,2}(?![A-Za-z0-9])', secretGroup: 0, secretFrom: 'head' });
