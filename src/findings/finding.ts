@@ -263,6 +263,7 @@ export function reportedList(views: readonly ReportedFinding[]): ReportedFinding
  * its line, including those of findings a filter dropped (an allowed secret is still a secret).
  * The secrets of one file's lines are gathered when a view of that file is first asked for, and
  * kept until a view of another file is: reports go file by file, so this stays one file's worth.
+ * Views asked for out of order are still right, only slower.
  */
 export function reportedFindings(findings: readonly Finding[], options: { showSecrets: boolean; alsoOnLines?: readonly Finding[] }): ReportedFindings {
   const { showSecrets } = options;
@@ -277,22 +278,26 @@ export function reportedFindings(findings: readonly Finding[], options: { showSe
   const lineKey = (f: Finding) => `${f.blob ?? ''}\0${f.commit?.sha ?? ''}\0${f.line}`;
   let maskedPath: string | undefined;
   let secretsByLine = new Map<string, string[]>();
-  let masks = new Map<string, SecretMask>();
+  let maskedLine: string | undefined;
+  let mask: SecretMask | undefined;
   const maskOf = (finding: Finding): SecretMask => {
     if (finding.path !== maskedPath) {
       maskedPath = finding.path;
       secretsByLine = new Map();
-      masks = new Map();
+      maskedLine = undefined;
       for (const f of byPath.get(finding.path) ?? []) {
         const list = secretsByLine.get(lineKey(f));
         if (list === undefined) secretsByLine.set(lineKey(f), [f.secret]);
         else list.push(f.secret);
       }
     }
-    // One mask per line, shared by the line's findings.
+    // One mask per line, shared by the line's findings, which come one after another: only the
+    // current line's is kept (a file's 100k masks held 70 MB).
     const key = lineKey(finding);
-    let mask = masks.get(key);
-    if (mask === undefined) masks.set(key, (mask = new SecretMask([finding.secret, ...(secretsByLine.get(key) ?? [])])));
+    if (key !== maskedLine || mask === undefined) {
+      maskedLine = key;
+      mask = new SecretMask([finding.secret, ...(secretsByLine.get(key) ?? [])]);
+    }
     return mask;
   };
   return {
