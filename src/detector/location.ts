@@ -1,5 +1,8 @@
 import { SNIPPET_LEAD } from '../findings/finding.js';
 
+/** How much of a line longer than a snippet's `max` a finding keeps. */
+const LONG_LINE_WINDOW = 1000;
+
 /** Characters a secret or a word is made of: a snippet never starts or ends in a run of them. */
 const TOKEN = /[A-Za-z0-9_+/=.\-~$]/;
 
@@ -42,11 +45,13 @@ export class LineIndex {
   /**
    * `lineText` for reports: where a long line is cut, the token the cut went through is left out
    * and an ellipsis (U+2026) marks the cut, so a secret cut in two (which no mask would recognise) never shows.
-   * A long line's window starts where reports start showing it, `SNIPPET_LEAD` characters before
-   * `offset`; what follows is there for inline allow comments.
+   * A line of up to `max` characters is kept whole. A longer line's window is `LONG_LINE_WINDOW`
+   * characters from where reports start showing it, `SNIPPET_LEAD` characters before `offset`;
+   * what follows is there for inline allow comments. (The marks make the text UTF-16: a finding
+   * on a long line holds ~2 KB of it.)
    */
   snippet(offset: number, max = 2000): string {
-    const [start, end] = this.window(offset, max, SNIPPET_LEAD);
+    const [start, end] = this.window(offset, max, SNIPPET_LEAD, LONG_LINE_WINDOW);
     const [lineStart, lineEnd] = this.lineBounds(offset);
     let from = start;
     let to = end;
@@ -71,12 +76,15 @@ export class LineIndex {
     return [start, end];
   }
 
-  /** The part of the line holding `offset` that a snippet shows: all of it, or `max` chars from `lead` before `offset`. */
-  private window(offset: number, max: number, lead = max / 2): [number, number] {
+  /**
+   * The part of the line holding `offset` that a snippet shows: all of it up to `max` characters,
+   * else `size` characters from `lead` before `offset`.
+   */
+  private window(offset: number, max: number, lead = max / 2, size = max): [number, number] {
     let [start, end] = this.lineBounds(offset);
     if (end - start > max) {
       start = Math.max(start, offset - lead);
-      end = Math.min(end, start + max);
+      end = Math.min(end, start + size);
     }
     return [start, end];
   }

@@ -240,6 +240,10 @@ describe('leakproof scan', () => {
       `c = "${resendKey(12)}" # gitleaks:allow`,
       `d = "${resendKey(13)}" # pragma: allowlist secret`,
       `e = "${resendKey(14)}" // leakproof:allow aws-access-key`,
+      // At the end of a long line (kept whole up to 2,000 characters), and on a minified line,
+      // within the 1,000 characters a finding keeps of it.
+      `f = "${resendKey(15)}"; ${'x = 1; '.repeat(200)} // leakproof:allow`,
+      `g = "${resendKey(16)}"; ${'y = 2; '.repeat(80)} /* leakproof:allow */ ${'z = 3; '.repeat(500)}`,
     ];
     writeFiles(dir, { 'keys.py': `${lines.join('\n')}\n` });
     const r = runCli(['scan', '--format', 'json'], { cwd: dir });
