@@ -42,6 +42,13 @@ describe('leakproof staged', () => {
     expect(r.stdout).toMatch(/git commit --no-verify/);
     expect(r.stdout).toMatch(/rotated/);
     expect(r.stdout).not.toContain(key);
+
+    // In a machine format, how to proceed goes to stderr: one note a line, no empty one.
+    const asJson = staged(dir, '--format', 'json');
+    expect(asJson.code).toBe(1);
+    const notes = asJson.stderr.trimEnd().split('\n');
+    expect(notes[0]).toMatch(/^leakproof: The commit was stopped/);
+    for (const note of notes) expect(note).toMatch(/^leakproof: \S/);
   });
 
   it('judges what is staged, not the work tree: partial staging with git add -p, both ways', () => {

@@ -43,7 +43,8 @@ export function finishReport(outcome: GitScanOutcome, options: OutputOptions): n
     notes: options.format === 'text' ? outcome.notes : [],
   });
   writeReport(report, options.output);
-  if (options.format !== 'text') for (const note of outcome.notes) process.stderr.write(`leakproof: ${note.trim()}\n`);
+  // On stderr, a note per line; the blank lines that space them in the text report are left out.
+  if (options.format !== 'text') for (const note of outcome.notes) if (note.trim() !== '') process.stderr.write(`leakproof: ${note.trim()}\n`);
   reportHints(outcome, options.verbose === true);
   return exitCodeFor(failingFindings(outcome.findings, options), options.failOn);
 }
