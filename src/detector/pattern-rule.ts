@@ -90,6 +90,8 @@ export interface PatternRule extends CodeRule {
 
 export class RuleDefinitionError extends Error {}
 
+const NO_GROUPS: Record<string, string | undefined> = Object.freeze({});
+
 function compileRegex(source: string, flags: string, where: string): RegExp {
   try {
     return new RegExp(source, flags);
@@ -198,8 +200,11 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
           const lower = secret.toLowerCase();
           if (stopwords.some((w) => lower.includes(w))) return;
           if (allowRegexes.some((r) => r.test(secret))) return;
-          const input = { secret, groups: { ...match.groups }, before: text.slice(Math.max(0, start - 100), start), path: fragment.path };
-          if (!checks.every((check) => check(input))) return;
+          if (checks.length > 0) {
+            // The match's own groups object: a copy (spread) cost ~6 us a candidate, more than all the checks.
+            const input = { secret, groups: match.groups ?? NO_GROUPS, before: text.slice(Math.max(0, start - 100), start), path: fragment.path };
+            if (!checks.every((check) => check(input))) return;
+          }
           context.report({ range: [start, indices[0][1]], secretRange });
         };
         forEachMatch(text, regex, context.starts, consider);
