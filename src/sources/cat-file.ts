@@ -4,8 +4,7 @@
  * a window ahead of the reads so git never waits on us, while reading stays pull-based: memory
  * holds the window's ids and the one object being read, whatever the number of blobs.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { GitError } from './git.js';
+import { GitError, GitOutput } from './git.js';
 
 export type BlobContent =
   | { kind: 'text'; content: Buffer }
@@ -14,57 +13,19 @@ export type BlobContent =
 
 /** How many requests may be in flight: enough to keep git busy while we detect, small enough to bound memory. */
 const WINDOW = 1024;
-/**
- * How much of git's output is read ahead of the consumer. The pipe holds only 64 KB: without this,
- * git waits whenever we detect, and we wait whenever git resolves deltas.
- */
-const READ_AHEAD = 16 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 export class CatFile {
-  private child: ChildProcessWithoutNullStreams | undefined;
-  /** Output read from git, not yet consumed, and its size; whether git's output ended. */
-  private chunks: Buffer[] = [];
-  private queued = 0;
-  private ended = false;
-  private wake: (() => void) | undefined;
+  /** Git's output reads ahead of us (see GitOutput), so it does not wait whenever we detect. */
+  private output: GitOutput | undefined;
   private pending: Buffer = EMPTY;
-  private stderr = '';
-  private failure: Error | undefined;
-  private closed: Promise<number | null> | undefined;
   private busy = false;
 
-  /** `gitArgs` go before `cat-file` (e.g. `--git-dir=<dir>`). The process starts on the first read, or on `start()`. */
+  /** `gitArgs` go before `cat-file` (e.g. `--git-dir=<dir>`). The process starts on the first read. */
   constructor(
     private readonly cwd: string,
     private readonly gitArgs: readonly string[] = [],
   ) {}
-
-  /** Starts git now, so its start-up overlaps other work (the pre-commit hook is the hot path). */
-  start(): ChildProcessWithoutNullStreams {
-    if (this.child) return this.child;
-    const child = spawn('git', [...this.gitArgs, 'cat-file', '--batch'], { cwd: this.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      this.failure = new GitError(error.code === 'ENOENT' ? 'git is not installed or not on PATH' : `cannot run git: ${error.message}`);
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      if (this.stderr.length < 4096) this.stderr += b.toString('utf8');
-    });
-    child.stdin.on('error', () => {}); // git died: the read side reports why
-    this.closed = new Promise((resolve) => child.on('close', resolve));
-    child.stdout.on('data', (chunk: Buffer) => {
-      this.chunks.push(chunk);
-      this.queued += chunk.length;
-      if (this.queued > READ_AHEAD) child.stdout.pause();
-      this.wake?.();
-    });
-    child.stdout.on('end', () => {
-      this.ended = true;
-      this.wake?.();
-    });
-    this.child = child;
-    return child;
-  }
 
   /**
    * Reads the blobs of `requests` in order and yields each request with its content. Blobs over
@@ -74,7 +35,7 @@ export class CatFile {
   async *read<T extends { blob: string; path?: string }>(requests: Iterable<T> | AsyncIterable<T>, maxSize: number): AsyncGenerator<[T, BlobContent]> {
     if (this.busy) throw new Error('CatFile.read: one read at a time');
     this.busy = true;
-    const child = this.start();
+    const output = (this.output ??= new GitOutput([...this.gitArgs, 'cat-file', '--batch'], { cwd: this.cwd, input: true }));
     const source = Symbol.asyncIterator in requests ? requests[Symbol.asyncIterator]() : (requests as Iterable<T>)[Symbol.iterator]();
     const inFlight: T[] = [];
     let sourceDone = false;
@@ -94,7 +55,7 @@ export class CatFile {
             inFlight.push(next.value);
             ids += `${next.value.blob}\n`;
           }
-          if (ids.length > 0) child.stdin.write(ids);
+          if (ids.length > 0) output.write(ids);
         }
         const request = inFlight.shift();
         if (request === undefined) return;
@@ -119,9 +80,7 @@ export class CatFile {
   }
 
   async close(): Promise<void> {
-    if (!this.child) return;
-    this.child.stdin.end();
-    await this.closed;
+    await this.output?.close();
   }
 
   private async readObject(blob: string, maxSize: number): Promise<BlobContent> {
@@ -142,20 +101,9 @@ export class CatFile {
 
   /** Next chunk from git, or an error saying why git stopped answering. */
   private async nextChunk(): Promise<Buffer> {
-    while (this.chunks.length === 0 && !this.ended) {
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = undefined;
-    }
-    const chunk = this.chunks.shift();
-    if (chunk !== undefined) {
-      this.queued -= chunk.length;
-      if (this.queued <= READ_AHEAD / 2 && this.child!.stdout.isPaused()) this.child!.stdout.resume();
-      return chunk;
-    }
-    const code = await this.closed;
-    if (this.failure) throw this.failure;
-    const reason = this.stderr.trim().split('\n')[0]?.replace(/^fatal: /, '');
-    throw new GitError(reason || `git cat-file stopped unexpectedly (exit ${code})`);
+    const chunk = await this.output!.next();
+    if (chunk !== undefined) return chunk;
+    throw await this.output!.failure((code) => `git cat-file stopped unexpectedly (exit ${code})`);
   }
 
   private async readLine(): Promise<string> {

@@ -2,7 +2,7 @@
  * Spawning git. Everything that asks git a question goes through here, with `-z` wherever git
  * prints paths. A git failure becomes a GitError with git's own first line: callers fail closed.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { nowMs } from '../clock.js';
 
 export class GitError extends Error {}
@@ -90,69 +90,111 @@ export async function ignoredPaths(dir: string, paths: readonly string[]): Promi
 }
 
 /**
- * Streams a git command's stdout chunk by chunk, for outputs too large to buffer such as `git log`
- * over a whole history or a large change's patch. Git runs up to `READ_AHEAD` bytes ahead of the
- * consumer (a pipe holds only 64 KB: git would wait whenever we detect), then waits. Ends by
- * throwing a GitError with git's first stderr line if git failed. Stream events, not the stream's
- * async iterator, whose first use costs ~2 ms of a pre-commit run.
+ * A git process whose output is read as it comes, by a reader that pulls it (`next`). Git runs up
+ * to `READ_AHEAD` bytes ahead of the reader (a pipe holds only 64 KB: git would wait whenever we
+ * detect), then waits. Stream events, not the stream's async iterator, whose first use costs ~2 ms
+ * of a pre-commit run.
  */
-export async function* streamGit(args: string[], options: { cwd: string }): AsyncGenerator<Buffer> {
-  const child = spawn('git', args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let failure: GitError | undefined;
-  let stderr = '';
-  const chunks: Buffer[] = [];
-  let queued = 0;
-  let ended = false;
-  let wake: (() => void) | undefined;
-  child.on('error', (error: NodeJS.ErrnoException) => {
-    failure = new GitError(error.code === 'ENOENT' ? 'git is not installed or not on PATH' : `cannot run git: ${error.message}`);
-    ended = true;
-    wake?.();
-  });
-  child.stderr.on('data', (b: Buffer) => {
-    if (stderr.length < 4096) stderr += b.toString('utf8');
-  });
-  child.stdout.on('data', (chunk: Buffer) => {
-    chunks.push(chunk);
-    queued += chunk.length;
-    if (queued > READ_AHEAD) child.stdout.pause();
-    wake?.();
-  });
-  child.stdout.on('end', () => {
-    ended = true;
-    wake?.();
-  });
-  const closed = new Promise<number | null>((resolvePromise) => child.on('close', resolvePromise));
-  try {
-    let turned = nowMs();
-    for (;;) {
-      // Data is read off the pipe only when the event loop turns, and a consumer that works through
-      // chunks already here never lets it: git would wait on a full pipe all that time.
-      if (nowMs() - turned > EVENT_LOOP_EVERY_MS) {
-        await new Promise<void>((resolvePromise) => setImmediate(resolvePromise));
-        turned = nowMs();
-      }
-      const chunk = chunks.shift();
-      if (chunk !== undefined) {
-        queued -= chunk.length;
-        if (queued <= READ_AHEAD / 2 && child.stdout.isPaused()) child.stdout.resume();
-        yield chunk;
-        continue;
-      }
-      if (ended) break;
-      await new Promise<void>((resolvePromise) => (wake = resolvePromise));
-      wake = undefined;
-      turned = nowMs();
+export class GitOutput {
+  private readonly child: ChildProcess;
+  private readonly chunks: Buffer[] = [];
+  private queued = 0;
+  private ended = false;
+  private wake: (() => void) | undefined;
+  private turned = nowMs();
+  private stderr = '';
+  /** Why git could not run at all (then it never exits with a code). */
+  private spawnError: GitError | undefined;
+  private readonly closed: Promise<number | null>;
+
+  /** `input`: git reads its stdin (`write`, `close`); else stdin is /dev/null. */
+  constructor(args: readonly string[], options: { cwd: string; input?: boolean }) {
+    const child = spawn('git', args, { cwd: options.cwd, stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      this.spawnError = new GitError(error.code === 'ENOENT' ? 'git is not installed or not on PATH' : `cannot run git: ${error.message}`);
+      this.ended = true;
+      this.wake?.();
+    });
+    child.stderr!.on('data', (b: Buffer) => {
+      if (this.stderr.length < 4096) this.stderr += b.toString('utf8');
+    });
+    child.stdin?.on('error', () => {}); // git died: the read side reports why
+    child.stdout!.on('data', (chunk: Buffer) => {
+      this.chunks.push(chunk);
+      this.queued += chunk.length;
+      if (this.queued > READ_AHEAD) child.stdout!.pause();
+      this.wake?.();
+    });
+    child.stdout!.on('end', () => {
+      this.ended = true;
+      this.wake?.();
+    });
+    this.closed = new Promise((resolvePromise) => child.on('close', resolvePromise));
+  }
+
+  /** Git's next piece of output, or undefined once it has ended. */
+  async next(): Promise<Buffer | undefined> {
+    // Data is read off the pipe only when the event loop turns, and a reader that works through
+    // chunks already here never lets it: git would wait on a full pipe all that time.
+    if (nowMs() - this.turned > EVENT_LOOP_EVERY_MS) await new Promise<void>((resolvePromise) => setImmediate(resolvePromise));
+    while (this.chunks.length === 0 && !this.ended) {
+      await new Promise<void>((resolvePromise) => (this.wake = resolvePromise));
+      this.wake = undefined;
     }
-    const code = failure ? null : await closed;
-    if (failure) throw failure;
-    if (code !== 0) throw new GitError(stderr.trim().split('\n')[0]?.replace(/^fatal: /, '') || `git ${args[0]} exited with ${code}`);
-  } finally {
-    if (child.exitCode === null) child.kill();
+    this.turned = nowMs();
+    const chunk = this.chunks.shift();
+    if (chunk !== undefined) {
+      this.queued -= chunk.length;
+      if (this.queued <= READ_AHEAD / 2 && this.child.stdout!.isPaused()) this.child.stdout!.resume();
+    }
+    return chunk;
+  }
+
+  write(text: string): void {
+    this.child.stdin!.write(text);
+  }
+
+  /** Git's exit code, once it has exited (null when it could not run or was killed). */
+  async exitCode(): Promise<number | null> {
+    return this.spawnError ? null : await this.closed;
+  }
+
+  /** Why git stopped: it could not run, or its first stderr line, or else `otherwise(exit code)`. */
+  async failure(otherwise: (code: number | null) => string): Promise<GitError> {
+    if (this.spawnError) return this.spawnError;
+    const code = await this.closed;
+    return new GitError(this.stderr.trim().split('\n')[0]?.replace(/^fatal: /, '') || otherwise(code));
+  }
+
+  /** Ends git's input and waits for it to exit. */
+  async close(): Promise<void> {
+    this.child.stdin?.end();
+    await this.exitCode();
+  }
+
+  /** Stops git if it is still running (a reader that stopped early). */
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill();
   }
 }
 
-/** How much of a streamed command's output is read ahead of the consumer. */
+/**
+ * Streams a git command's stdout chunk by chunk, for outputs too large to buffer such as `git log`
+ * over a whole history or a large change's patch. Ends by throwing a GitError with git's first
+ * stderr line if git failed.
+ */
+export async function* streamGit(args: string[], options: { cwd: string }): AsyncGenerator<Buffer> {
+  const output = new GitOutput(args, options);
+  try {
+    for (let chunk = await output.next(); chunk !== undefined; chunk = await output.next()) yield chunk;
+    if ((await output.exitCode()) !== 0) throw await output.failure((code) => `git ${args[0]} exited with ${code}`);
+  } finally {
+    output.kill();
+  }
+}
+
+/** How much of a streamed command's output is read ahead of the reader. */
 const READ_AHEAD = 16 * 1024 * 1024;
-/** How long a consumer may keep the event loop from reading git's output. */
+/** How long a reader may keep the event loop from reading git's output. */
 const EVENT_LOOP_EVERY_MS = 2;
