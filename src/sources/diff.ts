@@ -290,9 +290,8 @@ function readSection(bytes: Buffer, reading: PatchReading, withContent: boolean)
       if (hunk === null) throw new GitError(`unexpected hunk header from git diff: ${bytes.toString('latin1', pos, Math.min(end, pos + 80)).trim()}`);
       line = Number(hunk[1]);
       const lines = hunk[2] === undefined ? 1 : Number(hunk[2]);
-      // With a context longer than the file, the one hunk starts at line 1 (0 for an empty side).
-      if (reading.hunks > 0 && inHunks) reading.whole = false;
-      if (line > 1 || (line === 0 && lines !== 0)) reading.whole = false;
+      // With a context longer than the file, the section's one hunk starts at line 1 (0 for an empty side).
+      if (inHunks || line > 1 || (line === 0 && lines !== 0)) reading.whole = false;
       expected = lines;
       inHunks = true;
       reading.hunks++;
