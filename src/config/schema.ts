@@ -3,7 +3,7 @@
  * naming the file and the field (`.leakproof.yaml: allow.paths[0]: expected string`).
  */
 import type { z as Zod } from 'zod';
-import { lazyParsers } from '../lazy.js';
+import { lazyParsers, onFirstUse } from '../lazy.js';
 import { SEVERITIES, type Severity } from '../plugins/api.js';
 
 /**
@@ -115,12 +115,8 @@ function buildSchemas(z: typeof Zod) {
 }
 
 type Schemas = ReturnType<typeof buildSchemas>;
-let cached: Schemas | undefined;
-
-export function schemas(): Schemas {
-  if (!cached) cached = buildSchemas(lazyParsers().z);
-  return cached;
-}
+/** The schemas, built on first use (zod loads with them). */
+export const schemas: () => Schemas = onFirstUse(() => buildSchemas(lazyParsers().z));
 
 export type RuleFile = Zod.infer<Schemas['ruleFileSchema']>;
 export type UserConfig = Zod.infer<Schemas['configSchema']>;
