@@ -8,6 +8,7 @@
  * The same pass records where each rule's anchors start (`RuleMeta.anchors`: literals one of
  * which every match of the rule starts with), so such a rule tries its regex only there.
  */
+import { isAscii } from 'node:buffer';
 /**
  * A built prefilter as plain data, so the build can precompute it for the default rule set and the
  * CLI can load it instead of building the automaton at every start (`key` says for which keywords).
@@ -37,9 +38,18 @@ export interface PrefilterOptions {
   kernel?: Uint8Array;
 }
 
-/** Identifies a keyword and anchor list: tables built for one list are only used for the same list. */
+/**
+ * How the tables are laid out: raised whenever `buildTables` changes what it builds, so tables a
+ * previous build wrote are built again rather than used. (2: UTF-8 leads are no longer a class.)
+ */
+const TABLES_VERSION = 2;
+
+/**
+ * Identifies a keyword and anchor list (and the table layout): tables built for one list are only
+ * used for the same list.
+ */
 export function prefilterKey(keywordsByRule: readonly (readonly string[])[], anchorsByRule: readonly (readonly string[] | undefined)[] = []): string {
-  return JSON.stringify([keywordsByRule, keywordsByRule.map((_, rule) => anchorsByRule[rule] ?? [])]);
+  return JSON.stringify([TABLES_VERSION, keywordsByRule, keywordsByRule.map((_, rule) => anchorsByRule[rule] ?? [])]);
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -190,7 +200,6 @@ function buildTables(keywordsByRule: readonly (readonly string[])[], anchorsByRu
       for (const a of anchors) patterns.push({ text: a, rule, anchorLength: a.length });
     }
   });
-  const hasAnchors = patterns.some((p) => p.anchorLength !== undefined);
 
   // Character classes: one per distinct pattern character, 0 for everything else.
   const classOf = new Uint8Array(256);
@@ -202,11 +211,6 @@ function buildTables(keywordsByRule: readonly (readonly string[])[], anchorsByRu
     }
   }
   for (let c = 65; c <= 90; c++) classOf[c] = classOf[c + 32]; // fold A-Z onto a-z
-  // Anchor starts are byte offsets; to turn them into text offsets, the walk also reports where
-  // each non-ASCII character starts (its UTF-8 lead byte), by going to a copy of the root that
-  // counts as an output state. Continuation bytes keep class 0, which leads to the root too.
-  const leadClass = hasAnchors ? classes++ : 0;
-  for (let c = 0xc2; c <= 0xf4; c++) classOf[c] = leadClass;
 
   // Trie, written straight into the transition table (0 = no child yet: the root is never a child).
   const maxStates = 2 + patterns.reduce((n, p) => n + p.text.length, 0);
@@ -247,22 +251,13 @@ function buildTables(keywordsByRule: readonly (readonly string[])[], anchorsByRu
     }
   }
 
-  // The lead state: the root's transitions, and every state goes there on a lead byte.
-  const leadState = hasAnchors ? states++ : -1;
-  if (leadState !== -1) {
-    trie.copyWithin(leadState * classes, 0, classes);
-    for (let s = 0; s < states; s++) trie[s * classes + leadClass] = leadState;
-  }
-
-  // Renumber: states without outputs first (the root stays 0, it has none), then the lead state,
-  // then those with outputs; pre-multiply targets by the class count so the loop does one add
-  // per character.
+  // Renumber: states without outputs first (the root stays 0, it has none), then those with
+  // outputs; pre-multiply targets by the class count so the loop does one add per character.
   const hasOutput = (s: number) => (marksAt[s]?.size ?? 0) + (anchorsAt[s]?.size ?? 0) > 0;
   const order: number[] = [];
-  for (let s = 0; s < states; s++) if (s !== leadState && !hasOutput(s)) order.push(s);
+  for (let s = 0; s < states; s++) if (!hasOutput(s)) order.push(s);
   const quiet = order.length;
-  if (leadState !== -1) order.push(leadState);
-  for (let s = 0; s < states; s++) if (s !== leadState && hasOutput(s)) order.push(s);
+  for (let s = 0; s < states; s++) if (hasOutput(s)) order.push(s);
   const renamed = new Int32Array(states);
   order.forEach((old, state) => (renamed[old] = state));
   const delta = new Int32Array(states * classes);
@@ -319,6 +314,16 @@ function flatOutputs(tables: PrefilterTables, classes: number): { at: Int32Array
   return { at, data };
 }
 
+/** Leads are looked for in blocks of this many bytes; a block that is all ASCII is skipped whole. */
+const LEAD_BLOCK = 4096;
+
+/** A copy of `array` with twice the room, its first `used` values kept. */
+function grow(array: Int32Array, used: number): Int32Array {
+  const grown = new Int32Array(Math.max(64, used * 2));
+  grown.set(array.subarray(0, used));
+  return grown;
+}
+
 /** A rule's recorded anchor starts stop growing here; past it, the rule searches the whole text. */
 const MAX_STARTS = 1 << 18;
 const NO_STARTS = new Int32Array(0);
@@ -326,15 +331,13 @@ const NO_BYTES = new Uint8Array(0);
 
 export class Prefilter {
   private readonly tables: PrefilterTables;
-  /** The class of each byte: 0 for bytes no pattern has; with anchors, UTF-8 lead bytes have one of their own. */
+  /** The class of each byte: 0 for bytes no pattern has. */
   private readonly classOf: Uint8Array;
   /** Transitions, indexed by `state * classes + class`, holding the next state pre-multiplied by the class count. */
   private readonly delta: Int32Array;
   /** States at or above this one (pre-multiplied) have outputs; the others have none. */
   private readonly outputFrom: number;
   private readonly classes: number;
-  /** The state a UTF-8 lead byte leads to (the first output state), or -1 without anchors. */
-  private readonly leadState: number;
   /** Each output state's rules and anchors (see `flatOutputs`). */
   private readonly outputAt: Int32Array;
   private readonly outputData: Int32Array;
@@ -342,9 +345,11 @@ export class Prefilter {
   private readonly hasAnchors: boolean;
   /** 1 for the rules that have anchors. */
   private readonly anchored: Uint8Array;
-  /** The bytes of the current pass, where its non-ASCII characters start, and whether they all fit. */
+  /** The bytes of the current pass. */
   private bytes: Uint8Array = NO_BYTES;
-  private leads = new Int32Array(64);
+  /** Where its non-ASCII characters start (see `findLeads`), and the text's shrink through each. */
+  private leads: Int32Array = new Int32Array(64);
+  private shrinkThrough: Int32Array = new Int32Array(64);
   private leadCount = 0;
   /** Whether byte offsets of the current pass convert exactly to offsets in its text (undefined: not checked yet). */
   private exact: boolean | undefined;
@@ -368,7 +373,6 @@ export class Prefilter {
     this.classes = Math.max(...tables.classOf) + 1;
     this.gatedCount = tables.gatedCount;
     this.hasAnchors = tables.anchorOutputs.length > 0;
-    this.leadState = this.hasAnchors ? tables.outputFrom : -1;
     ({ at: this.outputAt, data: this.outputData } = flatOutputs(tables, this.classes));
     this.anchored = new Uint8Array(keywordsByRule.length);
     for (const [, pairs] of tables.anchorOutputs) for (let k = 0; k < pairs.length; k += 2) this.anchored[pairs[k]] = 1;
@@ -431,10 +435,6 @@ export class Prefilter {
 
   /** At an output state, after the byte before `end`: marks rules, records anchor starts; true to stop the pass. */
   private readonly onOutput = (state: number, end: number): boolean => {
-    if (state === this.leadState) {
-      this.addLead(end - 1);
-      return false;
-    }
     const data = this.outputData;
     let at = this.outputAt[((state - this.outputFrom) / this.classes) | 0];
     const hit = this.marks;
@@ -457,26 +457,42 @@ export class Prefilter {
         this.startCounts[rule] = -1; // bounded memory: this rule searches the whole text instead
         return;
       }
-      const grown = new Int32Array(Math.max(64, n * 2));
-      if (buffer !== undefined) grown.set(buffer);
-      buffer = this.starts[rule] = grown;
+      buffer = this.starts[rule] = grow(buffer ?? NO_STARTS, n);
     }
     buffer[n] = start;
     this.startCounts[rule] = n + 1;
   }
 
-  private addLead(at: number): void {
-    if (this.leadCount < 0) return;
-    if (this.leadCount === this.leads.length) {
-      if (this.leadCount >= MAX_STARTS) {
-        this.leadCount = -1; // bounded memory: anchor starts of this pass go unused
-        return;
+  /**
+   * Records where the current pass's non-ASCII characters start (their UTF-8 lead bytes), in
+   * order, and what each shrinks to in the text: `leadCount` -1 when there are too many to keep.
+   * Done once per pass, and only when a rule asks for its anchors: most passes never need it, and
+   * the blocks that are all ASCII (most of most files) are skipped at memory speed.
+   */
+  private findLeads(text: string): void {
+    const bytes = this.bytes;
+    let count = 0;
+    let shrink = 0;
+    for (let block = 0; block < bytes.length; block += LEAD_BLOCK) {
+      const end = Math.min(bytes.length, block + LEAD_BLOCK);
+      if (isAscii(bytes.subarray(block, end))) continue;
+      for (let i = block; i < end; i++) {
+        const b = bytes[i];
+        if (b < 0xc2 || b > 0xf4) continue;
+        if (count === MAX_STARTS) {
+          this.leadCount = -1; // bounded memory: anchor starts of this pass go unused
+          return;
+        }
+        if (count === this.leads.length) {
+          this.leads = grow(this.leads, count);
+          this.shrinkThrough = grow(this.shrinkThrough, count);
+        }
+        shrink += this.shrinkAt(i, text);
+        this.leads[count] = i;
+        this.shrinkThrough[count++] = shrink;
       }
-      const grown = new Int32Array(this.leadCount * 2);
-      grown.set(this.leads);
-      this.leads = grown;
     }
-    this.leads[this.leadCount++] = at;
+    this.leadCount = count;
   }
 
   /**
@@ -499,7 +515,7 @@ export class Prefilter {
         break;
       }
     }
-    if (this.leadCount > 0) this.toTextOffsets(starts, text);
+    if (this.leadCount > 0) this.toTextOffsets(starts);
     this.startCounts[rule] = -1; // handed out once per pass (converted in place): a second call gets undefined
     return starts;
   }
@@ -510,14 +526,11 @@ export class Prefilter {
    * Invalid UTF-8 decodes to U+FFFD in ways the leads do not tell, so then the answer is no.
    */
   private checkExact(text: string): boolean {
+    this.findLeads(text);
     if (this.leadCount < 0) return false;
     if (this.leadCount === 0) return text.length === this.bytes.length;
     if (text.includes('\uFFFD')) return false;
-    // The kernel walks a chunk as two halves side by side: their leads interleave.
-    this.leads.subarray(0, this.leadCount).sort();
-    let shrink = 0;
-    for (let k = 0; k < this.leadCount; k++) shrink += this.shrinkAt(this.leads[k], text);
-    return this.bytes.length - shrink === text.length;
+    return this.bytes.length - this.shrinkThrough[this.leadCount - 1] === text.length;
   }
 
   /** How many fewer UTF-16 units than bytes the character starting at byte `at` takes. */
@@ -531,12 +544,19 @@ export class Prefilter {
   }
 
   /** Byte offsets (ascending) to text offsets, in place: each moves back by what the characters before it shrank. */
-  private toTextOffsets(starts: Int32Array, text: string): void {
-    let k = 0;
-    let shrink = 0;
+  private toTextOffsets(starts: Int32Array): void {
+    const { leads, shrinkThrough, leadCount } = this;
+    // The leads before each start, found by bisection: a rule's starts are usually far fewer than
+    // the leads of a non-ASCII file, and every anchored rule converts its own.
+    let lo = 0;
     for (let i = 0; i < starts.length; i++) {
-      while (k < this.leadCount && this.leads[k] < starts[i]) shrink += this.shrinkAt(this.leads[k++], text);
-      starts[i] -= shrink;
+      let hi = leadCount;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (leads[mid] < starts[i]) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo > 0) starts[i] -= shrinkThrough[lo - 1];
     }
   }
 

@@ -1,6 +1,9 @@
 /** The keyword prefilter must pick exactly the rules whose keywords occur (case-insensitively). */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileSettings, loadConfig } from '../../src/config/load.js';
 import { builtinRuleDefs } from '../../src/config/rules.js';
 import { decodeTables, encodeTables, Prefilter } from '../../src/detector/prefilter.js';
 import { expandExample } from '../../src/examples.js';
@@ -43,6 +46,24 @@ describe('Prefilter', () => {
     }
   });
 
+  it("the build's precomputed tables (dist/prefilter.bin) are what these sources build for the default rule set", async () => {
+    // A build reuses the tables it finds when their key matches: a change to how tables are built
+    // that kept the key would ship the old tables (prefilterKey's version).
+    const dir = mkdtempSync(join(tmpdir(), 'leakproof-tables-'));
+    try {
+      const settings = await compileSettings(await loadConfig(dir), dir, { baseline: false });
+      const fresh = settings.ruleSet.prefilterTables();
+      const shipped = decodeTables(readFileSync(new URL('../../dist/prefilter.bin', import.meta.url)))!;
+      expect(shipped.key).toBe(fresh.key);
+      expect(shipped.classOf).toEqual(fresh.classOf);
+      expect(shipped.delta).toEqual(fresh.delta);
+      expect(shipped.outputs).toEqual(fresh.outputs);
+      expect(shipped.anchorOutputs).toEqual(fresh.anchorOutputs);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the WebAssembly loop (dist/prefilter.wasm) picks what the JS loop and a naive search pick, across its 64 KB chunks', async () => {
     const keywords = (await builtinRuleDefs()).map((d) => d.keywords);
     const kernel = readFileSync(new URL('../../dist/prefilter.wasm', import.meta.url));
@@ -69,7 +90,10 @@ describe('Prefilter', () => {
     for (const options of [{}, { kernel }]) {
       const prefilter = new Prefilter([['abc'], ['zz'], ['q']], { ...options, anchorsByRule: [['ab'], undefined, ['x']] });
       // Short text (the JS loop) and long text (the kernel, across chunks).
-      for (const text of ['é ab 😀 AB 中ab', 'é ab 😀 AB 中ab —\n'.repeat(5_000)]) {
+      // Mostly ASCII, with non-ASCII characters on both sides of where 4 KB blocks meet (a block
+      // that is all ASCII is skipped when leads are looked for).
+      const sparse = ['ab', '.'.repeat(4094), 'é', 'ab', '-'.repeat(4091), '😀ab', ' '.repeat(9000), '中', 'AB'].join('');
+      for (const text of ['é ab 😀 AB 中ab', 'é ab 😀 AB 中ab —\n'.repeat(5_000), sparse]) {
         const expected = [...text.matchAll(/ab/gi)].map((m) => m.index);
         for (const bytes of [Buffer.from(text), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])]) {
           prefilter.markBytes(bytes);
