@@ -94,8 +94,11 @@ export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
   const cwd = request.cwd ?? process.cwd();
   const paths = request.paths ?? [];
   const root = scanRoot(paths, cwd);
+  // Git lists the files while the rules compile. A config error is still the one reported first.
+  const listing = listFiles(paths, root, cwd);
+  listing.catch(() => undefined); // awaited below, unless the config fails first
   const settings = await compileSettings(await loadConfig(root, request.configFile), cwd, { baseline: request.baseline });
-  const fileSet = await listFiles(paths, root, cwd);
+  const fileSet = await listing;
   const stats = new ScanStats();
   const maxFileSize = request.maxFileSize ?? settings.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const jobs = jobsFor(fileSet.files.length, request.jobs);
