@@ -87,6 +87,36 @@ export function decodeTables(bytes: Uint8Array): PrefilterTables | undefined {
   }
 }
 
+/**
+ * Where each of these rules (keywords and anchors) is in the rule list `tables` were built for,
+ * when that list holds them all in the same order (a config that disables or selects rules keeps a
+ * subsequence of the default rules): the prefilter of the larger list serves the smaller one, and
+ * its marks for the rules left out are not read. Undefined when some rule is not there.
+ */
+export function rulesWithin(
+  tables: PrefilterTables,
+  keywordsByRule: readonly (readonly string[])[],
+  anchorsByRule: readonly (readonly string[] | undefined)[] = [],
+): { at: number[]; keywordsByRule: string[][]; anchorsByRule: string[][] } | undefined {
+  let built: [number, string[][], string[][]];
+  try {
+    built = JSON.parse(tables.key) as [number, string[][], string[][]];
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(built) || built[0] !== TABLES_VERSION || !Array.isArray(built[1]) || !Array.isArray(built[2])) return undefined;
+  const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+  const at: number[] = [];
+  let next = 0;
+  for (let rule = 0; rule < keywordsByRule.length; rule++) {
+    const anchors = anchorsByRule[rule] ?? [];
+    while (next < built[1].length && !(same(built[1][next], keywordsByRule[rule]) && same(built[2][next], anchors))) next++;
+    if (next === built[1].length) return undefined;
+    at.push(next++);
+  }
+  return { at, keywordsByRule: built[1], anchorsByRule: built[2] };
+}
+
 /** The few WebAssembly globals used here (TypeScript's Node types do not declare them). */
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => object;

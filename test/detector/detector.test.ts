@@ -24,6 +24,29 @@ describe('detector', () => {
     expect(lone.map((f) => f.ruleId)).toEqual(['t-generic']);
   });
 
+  it('a subset of the rules (a config that disables some) reuses the prefilter tables of the whole set, and finds the same as tables built for it', () => {
+    const kw = (id: string, keyword: string, regex: string) =>
+      [id, compilePatternRule({ id, description: id, provider: 'T', severity: 'high', keywords: [keyword], regex, specificity: 'provider' })] as const;
+    const all = [kw('t-a', 'aaa_', '(aaa_[a-z0-9]{12})'), kw('t-b', 'bbb_', '(bbb_[a-z0-9]{12})'), kw('t-c', 'ccc_', '(ccc_[a-z0-9]{12})')];
+    const tables = new RuleSet(new Map(all), { cwd: '.' }).prefilterTables();
+    const subset = new Map([all[0], all[2]]);
+    const reusing = new RuleSet(subset, { cwd: '.', prefilter: tables });
+    const fresh = new RuleSet(subset, { cwd: '.' });
+    expect(reusing.prefilterTables()).toBe(tables);
+    expect(fresh.prefilterTables()).not.toBe(tables);
+    const texts = ['x aaa_q8lm3xv0k2zt y', 'bbb_q8lm3xv0k2zt only the left-out rule', 'ccc_q8lm3xv0k2zt and aaa_w1lm3xv0k2zt', ''];
+    for (const text of texts) {
+      const bytes = Buffer.from(text);
+      const byReuse = reusing.detect({ bytes, path: 'a.txt', startLine: 1, origin: 'directory' });
+      expect(byReuse.map((f) => f.ruleId), text).toEqual(fresh.detect({ bytes, path: 'a.txt', startLine: 1, origin: 'directory' }).map((f) => f.ruleId));
+    }
+    expect(reusing.detect(fragment('ccc_q8lm3xv0k2zt and aaa_w1lm3xv0k2zt')).map((f) => f.ruleId).sort()).toEqual(['t-a', 't-c']);
+    // Rules the tables do not hold (a config's own rule folders): tables are built for them.
+    const extra = new RuleSet(new Map([all[0], kw('t-d', 'ddd_', '(ddd_[a-z0-9]{12})')]), { cwd: '.', prefilter: tables });
+    expect(extra.prefilterTables()).not.toBe(tables);
+    expect(extra.detect(fragment('ddd_q8lm3xv0k2zt')).map((f) => f.ruleId)).toEqual(['t-d']);
+  });
+
   it('handles 100k findings in one fragment without quadratic work', () => {
     const id = (i: number) => `${i.toString(36).padStart(6, 'q')}x${((i * 7919) % 1e7).toString(36).padStart(5, 'k')}`;
     const tokens = Array.from({ length: 100_000 }, (_, i) => `tok_${id(i)}`);
