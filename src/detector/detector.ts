@@ -6,7 +6,7 @@
 import { SPECIFICITY_RANK, type CodeRule, type FragmentReport, type FragmentRuleContext, type ProjectReport, type Project, type RuleHandlers, type Severity, type Specificity } from '../plugins/api.js';
 import type { Fragment, RawFragment } from '../sources/fragment.js';
 import { fingerprintOf, type Finding } from '../findings/finding.js';
-import { Prefilter, prefilterKey, rulesWithin, type PrefilterTables } from './prefilter.js';
+import { Prefilter, type PrefilterTables } from './prefilter.js';
 import { LineIndex } from './location.js';
 import type { PatternRule, VerifierDef } from './pattern-rule.js';
 
@@ -43,8 +43,6 @@ export class RuleSet {
   readonly rules: readonly ActiveRule[];
   private readonly fragmentRules: readonly ActiveRule[];
   private readonly prefilter: Prefilter;
-  /** Each fragment rule's index among the prefilter's rules, when those are more (see `rulesWithin`); else the same index. */
-  private readonly prefilterRule: Int32Array | undefined;
 
   constructor(rules: ReadonlyMap<string, CodeRule>, settings: RuleSetOptions) {
     const active: ActiveRule[] = [];
@@ -67,26 +65,7 @@ export class RuleSet {
     }
     this.rules = active;
     this.fragmentRules = active.filter((r) => r.handlers.fragment);
-    const keywords = this.keywordsByRule();
-    const anchors = this.anchorsByRule();
-    const tables = settings.prefilter;
-    // A config that disables or selects rules keeps the build's automaton (building one costs
-    // ~30 ms at start-up, a pre-commit run's worth): its marks for the other rules go unread.
-    const within = tables !== undefined && tables.key !== prefilterKey(keywords, anchors) ? rulesWithin(tables, keywords, anchors) : undefined;
-    if (within !== undefined) {
-      this.prefilter = new Prefilter(within.keywordsByRule, { anchorsByRule: within.anchorsByRule, tables, kernel: settings.prefilterKernel });
-      this.prefilterRule = Int32Array.from(within.at);
-    } else {
-      this.prefilter = new Prefilter(keywords, { anchorsByRule: anchors, tables, kernel: settings.prefilterKernel });
-      this.prefilterRule = undefined;
-    }
-  }
-
-  /** Whether the prefilter marked one of this set's rules. */
-  private anyMarked(marks: Uint8Array): boolean {
-    if (this.prefilterRule === undefined) return Prefilter.any(marks);
-    for (const rule of this.prefilterRule) if (marks[rule] === 1) return true;
-    return false;
+    this.prefilter = new Prefilter(this.keywordsByRule(), { anchorsByRule: this.anchorsByRule(), tables: settings.prefilter, kernel: settings.prefilterKernel });
   }
 
   get size(): number {
@@ -120,7 +99,7 @@ export class RuleSet {
     if ('bytes' in input) {
       // Bytes: no rule's keyword in them means nothing to decode.
       marks = usePrefilter ? this.prefilter.markBytes(input.bytes) : undefined;
-      if (marks !== undefined && !this.anyMarked(marks)) return [];
+      if (marks !== undefined && !Prefilter.any(marks)) return [];
       const { bytes, ...meta } = input;
       fragment = { ...meta, text: UTF8.decode(bytes) };
     } else {
@@ -165,11 +144,10 @@ export class RuleSet {
     };
     const context: FragmentRuleContext = { id: '', options: {}, cwd: '', report, starts: undefined };
     for (let i = 0; i < this.fragmentRules.length; i++) {
-      const marked = this.prefilterRule === undefined ? i : this.prefilterRule[i];
-      if (marks !== undefined && marks[marked] === 0) continue;
+      if (marks !== undefined && marks[i] === 0) continue;
       rule = this.fragmentRules[i];
       context.id = rule.id;
-      context.starts = marks !== undefined ? this.prefilter.startsOf(marked, fragment.text) : undefined;
+      context.starts = marks !== undefined ? this.prefilter.startsOf(i, fragment.text) : undefined;
       rule.handlers.fragment!(fragment, context);
     }
     return dropGenericOverlaps(found);

@@ -93,11 +93,7 @@ export function decodeTables(bytes: Uint8Array): PrefilterTables | undefined {
  * subsequence of the default rules): the prefilter of the larger list serves the smaller one, and
  * its marks for the rules left out are not read. Undefined when some rule is not there.
  */
-export function rulesWithin(
-  tables: PrefilterTables,
-  keywordsByRule: readonly (readonly string[])[],
-  anchorsByRule: readonly (readonly string[] | undefined)[] = [],
-): { at: number[]; keywordsByRule: string[][]; anchorsByRule: string[][] } | undefined {
+function rulesWithin(tables: PrefilterTables, keywordsByRule: readonly (readonly string[])[], anchorsByRule: readonly (readonly string[] | undefined)[]): Int32Array | undefined {
   let built: [number, string[][], string[][]];
   try {
     built = JSON.parse(tables.key) as [number, string[][], string[][]];
@@ -114,7 +110,7 @@ export function rulesWithin(
     if (next === built[1].length) return undefined;
     at.push(next++);
   }
-  return { at, keywordsByRule: built[1], anchorsByRule: built[2] };
+  return Int32Array.from(at);
 }
 
 /** The few WebAssembly globals used here (TypeScript's Node types do not declare them). */
@@ -384,6 +380,13 @@ export class Prefilter {
   /** Whether byte offsets of the current pass convert exactly to offsets in its text (undefined: not checked yet). */
   private exact: boolean | undefined;
   private readonly marks: Uint8Array;
+  /**
+   * When the tables were built for more rules than this prefilter serves (a subsequence of them):
+   * where each of its rules is among theirs. `marks` and the starts are kept by the tables' rule,
+   * `callerMarks` hands them out by this prefilter's.
+   */
+  private readonly ruleAt: Int32Array | undefined;
+  private readonly callerMarks: Uint8Array;
   /** Rules not yet marked in the current pass; the pass stops at 0 when no rule has anchors. */
   private remaining = 0;
   /** Per rule with anchors: where they start in the current pass (the first `startCounts[rule]`; -1: too many). */
@@ -395,7 +398,14 @@ export class Prefilter {
 
   constructor(keywordsByRule: readonly (readonly string[])[], options: PrefilterOptions = {}) {
     const anchorsByRule = options.anchorsByRule ?? [];
-    const tables = options.tables?.key === prefilterKey(keywordsByRule, anchorsByRule) ? options.tables : buildTables(keywordsByRule, anchorsByRule);
+    let tables = options.tables;
+    if (tables !== undefined && tables.key !== prefilterKey(keywordsByRule, anchorsByRule)) {
+      // A config that disables or selects rules keeps the build's automaton (building one costs
+      // ~30 ms at start-up, a pre-commit run's worth): its marks for the other rules go unread.
+      this.ruleAt = rulesWithin(tables, keywordsByRule, anchorsByRule);
+      if (this.ruleAt === undefined) tables = undefined;
+    }
+    tables ??= buildTables(keywordsByRule, anchorsByRule);
     this.tables = tables;
     this.classOf = tables.classOf;
     this.delta = tables.delta;
@@ -404,10 +414,13 @@ export class Prefilter {
     this.gatedCount = tables.gatedCount;
     this.hasAnchors = tables.anchorOutputs.length > 0;
     ({ at: this.outputAt, data: this.outputData } = flatOutputs(tables, this.classes));
-    this.anchored = new Uint8Array(keywordsByRule.length);
+    // The tables' rules: these rules, or more (see `ruleAt`).
+    const tableRules = tables.gatedCount + tables.alwaysRun.length;
+    this.anchored = new Uint8Array(tableRules);
     for (const [, pairs] of tables.anchorOutputs) for (let k = 0; k < pairs.length; k += 2) this.anchored[pairs[k]] = 1;
-    this.marks = new Uint8Array(keywordsByRule.length);
-    this.startCounts = new Int32Array(keywordsByRule.length);
+    this.marks = new Uint8Array(tableRules);
+    this.startCounts = new Int32Array(tableRules);
+    this.callerMarks = new Uint8Array(keywordsByRule.length);
     this.kernelBytes = options.kernel;
   }
 
@@ -440,7 +453,7 @@ export class Prefilter {
       this.bytes = bytes;
       this.leadCount = 0;
       this.exact = undefined;
-    } else if (this.gatedCount === 0) return hit;
+    } else if (this.gatedCount === 0) return this.forCaller(hit);
     if (this.kernel === undefined && this.kernelBytes !== undefined && bytes.length >= KERNEL_MIN_BYTES) {
       try {
         this.kernel = new Kernel(this.kernelBytes, this.classOf, this.delta, Math.max(0, this.tables.longest - 1));
@@ -450,7 +463,15 @@ export class Prefilter {
     }
     if (this.kernel !== undefined && bytes.length >= KERNEL_MIN_BYTES) this.kernel.walk(bytes, this.outputFrom, this.onOutput);
     else this.walkInJs(bytes);
-    return hit;
+    return this.forCaller(hit);
+  }
+
+  /** The marks of the tables' rules, as marks of the rules this prefilter was made for. */
+  private forCaller(hit: Uint8Array): Uint8Array {
+    const { ruleAt } = this;
+    if (ruleAt === undefined) return hit;
+    for (let rule = 0; rule < ruleAt.length; rule++) this.callerMarks[rule] = hit[ruleAt[rule]];
+    return this.callerMarks;
   }
 
   /** The same walk as prefilter.wat, for small inputs and for builds without the kernel. */
@@ -531,7 +552,8 @@ export class Prefilter {
    * record, or byte offsets do not map exactly onto the text (invalid UTF-8), and for a second call
    * in the same pass. The array is reused by the next pass.
    */
-  startsOf(rule: number, text: string): Int32Array | undefined {
+  startsOf(callerRule: number, text: string): Int32Array | undefined {
+    const rule = this.ruleAt === undefined ? callerRule : this.ruleAt[callerRule];
     const n = this.startCounts[rule];
     if (n < 0 || this.anchored[rule] === 0) return undefined;
     this.exact ??= this.checkExact(text);
