@@ -14,6 +14,11 @@ export interface RunGitOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What a failed spawn of git (no process at all) is reported as. */
+function spawnFailure(error: NodeJS.ErrnoException): GitError {
+  return new GitError(error.code === 'ENOENT' ? 'git is not installed or not on PATH' : `cannot run git: ${error.message}`);
+}
+
 export function runGit(args: string[], options: RunGitOptions): Promise<{ stdout: Buffer; code: number }> {
   return new Promise((resolvePromise, reject) => {
     let child;
@@ -28,9 +33,7 @@ export function runGit(args: string[], options: RunGitOptions): Promise<{ stdout
     const err: Buffer[] = [];
     child.stdout!.on('data', (b: Buffer) => out.push(b));
     child.stderr!.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(new GitError(error.code === 'ENOENT' ? 'git is not installed or not on PATH' : `cannot run git: ${error.message}`));
-    });
+    child.on('error', (error: NodeJS.ErrnoException) => reject(spawnFailure(error)));
     child.on('close', (code) => {
       const exit = code ?? 1;
       if (exit === 0 || options.okCodes?.includes(exit)) resolvePromise({ stdout: Buffer.concat(out), code: exit });
@@ -90,7 +93,7 @@ export async function ignoredPaths(dir: string, paths: readonly string[]): Promi
 
 /**
  * A git process whose output is read as it comes, by a reader that pulls it (`next`). Git runs up
- * to `READ_AHEAD` bytes ahead of the reader (a pipe holds only 64 KB: git would wait whenever we
+ * to `READ_AHEAD` bytes ahead of the reader (its pipe holds ~200 KB: git would wait whenever we
  * detect), then waits. Stream events, not the stream's async iterator, whose first use costs ~2 ms
  * of a pre-commit run.
  */
@@ -110,7 +113,7 @@ export class GitOutput {
     const child = spawn('git', args, { cwd: options.cwd, stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.on('error', (error: NodeJS.ErrnoException) => {
-      this.spawnError = new GitError(error.code === 'ENOENT' ? 'git is not installed or not on PATH' : `cannot run git: ${error.message}`);
+      this.spawnError = spawnFailure(error);
       this.ended = true;
       this.wake?.();
     });
