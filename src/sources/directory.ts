@@ -55,13 +55,10 @@ export async function listFiles(paths: readonly string[], root: string, cwd: str
       files.add(toPosix(relative(root, target)));
       continue;
     }
-    // Both asked at once: the listing is the slower one, and is only used inside a work tree.
-    const listing = listWorkTreeFiles(target);
-    listing.catch(() => undefined); // outside a work tree it fails, and is not awaited
     const top = await workTreeRoot(target);
     if (top !== undefined) {
       gitTop ??= top;
-      const listed = await listing;
+      const listed = await listWorkTreeFiles(target);
       const prefix = toPosix(relative(root, target));
       const rel = (p: string): string => (prefix ? `${prefix}/${p}` : p);
       for (const p of listed.tracked) {
