@@ -400,10 +400,12 @@ export class Prefilter {
     const anchorsByRule = options.anchorsByRule ?? [];
     let tables = options.tables;
     if (tables !== undefined && tables.key !== prefilterKey(keywordsByRule, anchorsByRule)) {
-      // A config that disables or selects rules keeps the build's automaton (building one costs
-      // ~30 ms at start-up, a pre-commit run's worth): its marks for the other rules go unread.
-      this.ruleAt = rulesWithin(tables, keywordsByRule, anchorsByRule);
-      if (this.ruleAt === undefined) tables = undefined;
+      // A config that disables a few rules keeps the build's automaton (building one costs ~30 ms
+      // at start-up, a pre-commit run's worth): its marks for the other rules go unread. One that
+      // keeps only a few gets its own, which is quick to build and reports no other rule's words.
+      const at = rulesWithin(tables, keywordsByRule, anchorsByRule);
+      if (at !== undefined && 2 * at.length >= tables.gatedCount + tables.alwaysRun.length) this.ruleAt = at;
+      else tables = undefined;
     }
     tables ??= buildTables(keywordsByRule, anchorsByRule);
     this.tables = tables;

@@ -41,6 +41,10 @@ describe('detector', () => {
       expect(byReuse.map((f) => f.ruleId), text).toEqual(fresh.detect({ bytes, path: 'a.txt', startLine: 1, origin: 'directory' }).map((f) => f.ruleId));
     }
     expect(reusing.detect(fragment('ccc_q8lm3xv0k2zt and aaa_w1lm3xv0k2zt')).map((f) => f.ruleId).sort()).toEqual(['t-a', 't-c']);
+    // A config that keeps only a few of the rules: its own, smaller automaton is built.
+    const few = new RuleSet(new Map([all[1]]), { cwd: '.', prefilter: tables });
+    expect(few.prefilterTables()).not.toBe(tables);
+    expect(few.detect(fragment('bbb_q8lm3xv0k2zt')).map((f) => f.ruleId)).toEqual(['t-b']);
     // Rules the tables do not hold (a config's own rule folders): tables are built for them.
     const extra = new RuleSet(new Map([all[0], kw('t-d', 'ddd_', '(ddd_[a-z0-9]{12})')]), { cwd: '.', prefilter: tables });
     expect(extra.prefilterTables()).not.toBe(tables);
