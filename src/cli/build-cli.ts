@@ -7,8 +7,8 @@
  */
 import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,15 @@ const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'ut
 
 // The built-in rules' path globs, as regexes: the bundles skip picomatch's parser for them.
 const globs = precompileGlobs(builtinGlobs(await builtinRuleDefs()));
+
+// What the parse cache names its entries by (src/config/parse-cache.ts): a hash of every source
+// file and of the lockfile, so a build with other validation code never reads another's entries.
+const buildHash = createHash('sha256');
+for (const file of ['package-lock.json', ...readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).sort().map((f) => join('src', f))]) {
+  if (!statSync(join(root, file)).isFile()) continue;
+  buildHash.update(`${file}\0`).update(readFileSync(join(root, file))).update('\0');
+}
+const buildId = buildHash.digest('hex');
 
 // The CLI, and the detection worker (one file starts in about half the time of the module tree);
 // yaml and zod in a bundle of their own, which bin/leakproof.cjs runs when a config, rule or
@@ -43,7 +52,7 @@ for (const [entry, outfile] of [
     // SHA-256 only: keep @noble/hashes from loading node:crypto for randomness it is never asked for.
     alias: { '@noble/hashes/crypto': join(root, 'src/cli/noble-crypto-stub.ts') },
     // The sources locate dist/ files from import.meta.url; in CommonJS that is the bundle's own URL.
-    define: { 'import.meta.url': '__bundleUrl', LEAKPROOF_GLOBS: JSON.stringify(globs) },
+    define: { 'import.meta.url': '__bundleUrl', LEAKPROOF_GLOBS: JSON.stringify(globs), LEAKPROOF_BUILD_ID: JSON.stringify(buildId) },
     banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
     logLevel: 'warning',
   });
@@ -85,7 +94,8 @@ function writeCodeCache(bundle: string, args: string[], files: Record<string, st
       git('init', '-q');
       git('add', '.');
     }
-    const run = spawnSync(process.execPath, [join(root, 'bin/leakproof.cjs'), ...args], { cwd: sample, env: { ...env, LEAKPROOF_WRITE_CODE_CACHE: bundle }, encoding: 'utf8' });
+    // Without the parse cache: an entry from an earlier build would spare the run the parsing whose code the cache is for.
+    const run = spawnSync(process.execPath, [join(root, 'bin/leakproof.cjs'), ...args], { cwd: sample, env: { ...env, LEAKPROOF_WRITE_CODE_CACHE: bundle, LEAKPROOF_CACHE: '0' }, encoding: 'utf8' });
     // The exit code shows the sample ran as meant (1: its key was found).
     if (run.status !== expectedExit) throw new Error(`code cache run for ${bundle} failed (exit ${run.status}, expected ${expectedExit}): ${run.stderr}`);
   } finally {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative } from 'node:path';
 import { serializeBaseline, type Baseline } from '../filters/baseline.js';
 import { ConfigError } from './errors.js';
+import { remembered } from './parse-cache.js';
 
 export const BASELINE_NAME = '.leakproof-baseline.json';
 
@@ -25,18 +26,25 @@ export function readBaseline(file: string, required: boolean): Baseline | undefi
     if (required) throw new ConfigError(`baseline file ${file} does not exist`);
     return undefined;
   }
+  let text: string;
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
+    data = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`baseline file ${file}: invalid JSON (${(error as Error).message.split('\n')[0]})`);
   }
-  const parsed = baselineSchema().safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`baseline file ${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-  }
-  return parsed.data;
+  // The schema changes nothing it accepts, so a text validated before (see parse-cache.ts) is
+  // used as parsed, without loading zod.
+  remembered('baseline', text, () => {
+    const parsed = baselineSchema().safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConfigError(`baseline file ${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    }
+    return true;
+  });
+  return data as Baseline;
 }
 
 export function newSalt(): string {

@@ -11,11 +11,13 @@ import { lazyParsers, onFirstUse } from '../lazy.js';
 import { RuleSet } from '../detector/detector.js';
 import { compilePatternRule, type PatternRuleDef } from '../detector/pattern-rule.js';
 import { decodeTables, type PrefilterTables } from '../detector/prefilter.js';
+import { precompileGlobs, type GlobTable } from '../detector/globs.js';
 import { AllowListFilter, type AllowList } from '../filters/allowlist.js';
 import { BaselineFilter } from '../filters/baseline.js';
 import { BASELINE_NAME, readBaseline } from './baseline-file.js';
 import type { CodeRule } from '../plugins/api.js';
 import { ConfigError } from './errors.js';
+import { remembered } from './parse-cache.js';
 import { builtinRuleDefs, loadRuleDir } from './rules.js';
 import { issueLines, parseSize, schemas, type UserConfig } from './schema.js';
 
@@ -27,6 +29,8 @@ export interface LoadedConfig {
   /** Folder that relative paths in the config are resolved against. */
   baseDir: string;
   config: UserConfig;
+  /** The regexes of `config.allow.paths`, compiled with the config (see globMatcher). */
+  globs?: GlobTable;
 }
 
 /** Reads `--config FILE`, or `.leakproof.yaml` in the scan root; no file means the defaults. */
@@ -46,16 +50,22 @@ export async function loadConfig(root: string, explicitFile?: string): Promise<L
   } catch (error) {
     throw new ConfigError(`config file ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const { parseYaml } = lazyParsers();
+  // Validated once per text (see parse-cache.ts): with an entry, the hook loads neither yaml nor zod.
+  const { config, globs } = remembered('config', text, () => parseConfig(file, text));
+  return { file, baseDir: dirname(file), config, globs };
+}
+
+/** The config file's text, parsed and validated, with its allow-list's path globs compiled. */
+function parseConfig(file: string, text: string): { config: UserConfig; globs: GlobTable } {
   let data: unknown;
   try {
-    data = parseYaml(text) ?? {};
+    data = lazyParsers().parseYaml(text) ?? {};
   } catch (error) {
     throw new ConfigError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   const parsed = schemas().configSchema.safeParse(data);
   if (!parsed.success) throw new ConfigError(issueLines(file, parsed.error));
-  return { file, baseDir: dirname(file), config: parsed.data };
+  return { config: parsed.data, globs: precompileGlobs(parsed.data.allow?.paths ?? []) };
 }
 
 export interface CompiledSettings {
@@ -153,7 +163,7 @@ export async function compileSettings(loaded: LoadedConfig, cwd: string, options
   }
   return {
     ruleSet: new RuleSet(selected, { cwd, severity, prefilter: precomputedPrefilter(), prefilterKernel: prefilterKernel() }),
-    allowFilter: new AllowListFilter(allowList),
+    allowFilter: new AllowListFilter(allowList, loaded.globs),
     baseline,
     maxFileSize,
     source: { config: loaded, userRuleDefs },

@@ -11,6 +11,7 @@ import { compilePatternRule, RuleDefinitionError } from '../detector/pattern-rul
 import { ConfigError } from './errors.js';
 import { lazyParsers } from '../lazy.js';
 import { isTooSlow } from './regex-safety.js';
+import { remembered } from './parse-cache.js';
 import { issueLines, schemas } from './schema.js';
 
 /** The package's own `rules/` folder (same relative place from src/ and dist/). */
@@ -75,13 +76,17 @@ export async function loadRuleDir(dir: string, options: { checkSpeed?: boolean }
   } catch {
     throw new ConfigError(`rule folder ${dir}: cannot be read`);
   }
-  const { parseYaml } = lazyParsers();
+  const checkSpeed = options.checkSpeed ?? true;
   const defs: PatternRuleDef[] = [];
   const problems: string[] = [];
   for (const name of names) {
     const file = join(dir, name);
     try {
-      defs.push(...parseRuleFile(readFileSync(file, 'utf8'), file, parseYaml, options.checkSpeed ?? true));
+      const text = readFileSync(file, 'utf8');
+      // The definitions do not depend on where the file is, so the cache keeps them without it.
+      const parse = (): PatternRuleDef[] => parseRuleFile(text, file, lazyParsers().parseYaml, checkSpeed).map((def) => ({ ...def, source: undefined }));
+      const parsed = checkSpeed ? remembered('rules', text, parse) : parse();
+      defs.push(...parsed.map((def) => ({ ...def, source: file })));
     } catch (error) {
       if (error instanceof ConfigError) problems.push(...error.lines);
       else throw error;

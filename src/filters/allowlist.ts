@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatcher, type GlobTable } from '../detector/globs.js';
 import type { Finding } from '../findings/finding.js';
 import type { Verdict } from './verdict.js';
 
@@ -16,8 +16,12 @@ export class AllowListFilter {
   private readonly pathMatchers: { entry: string; match: (path: string) => boolean }[];
   private readonly used = new Set<string>();
 
-  constructor(private readonly allow: AllowList) {
-    this.pathMatchers = allow.paths.map((glob) => ({ entry: `path ${glob}`, match: picomatch(glob, { dot: true }) }));
+  /** `globs`: regexes compiled for `allow.paths` already (the config's, see loadConfig); others compile here. */
+  constructor(
+    private readonly allow: AllowList,
+    globs?: GlobTable,
+  ) {
+    this.pathMatchers = allow.paths.map((glob) => ({ entry: `path ${glob}`, match: globMatcher([glob], globs) }));
   }
 
   readonly filter = (finding: Finding): Verdict => {

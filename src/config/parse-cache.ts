@@ -1,0 +1,126 @@
+/**
+ * Files the CLI would otherwise parse and validate at every start, remembered once validated: the
+ * config file, rule folders' files and the baseline. A pre-commit hook with a config file spent
+ * ~16 ms of its ~70 ms loading yaml and zod and parsing the same few lines again; with an entry
+ * here it loads neither.
+ *
+ * - An entry is named by a SHA-256 of the build, the kind of file and the file's text (and holds
+ *   that hash again): an edited file is a new entry, and another build never reads entries of this
+ *   one. Only what validated is kept, so an invalid file is reported on every run.
+ * - Entries hold what the files hold (settings, rule definitions, a baseline's hashes), never a
+ *   secret, and nothing a scan found.
+ * - The folder: $LEAKPROOF_CACHE_DIR, else $XDG_CACHE_HOME/leakproof, else ~/.cache/leakproof
+ *   (%LOCALAPPDATA%\leakproof\cache on Windows). LEAKPROOF_CACHE=0 turns it off.
+ * - Reading and writing are best effort: a missing, read-only or damaged cache costs the parse,
+ *   never a result. Writes go through a temporary file and a rename, so concurrent hooks never
+ *   read half an entry.
+ * - Only the bundled CLI has a build id (see build-cli.ts); dist/ used as a library, and the
+ *   tests run from src/, parse every time unless they make a cache of their own.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { sha256Hex } from '../findings/sha256.js';
+import { lazyCrypto } from '../lazy.js';
+
+/** Set by the bundler (see build-cli.ts): a hash of the sources and the lockfile. */
+declare const LEAKPROOF_BUILD_ID: string | undefined;
+
+export type CachedKind = 'config' | 'rules' | 'baseline';
+
+/** When a write leaves more entries than this, the least recently written go down to half. */
+const MAX_ENTRIES = 256;
+
+export class ParseCache {
+  constructor(
+    /** Where entries live (created on the first write). */
+    readonly dir: string,
+    /** What produced the entries: another build's entries are never read. */
+    private readonly buildId: string,
+  ) {}
+
+  /**
+   * `parse()`'s value for `text`: from the entry for it, else parsed (and remembered if `parse`
+   * returns; what it throws is thrown, and nothing is kept). The value must survive JSON.
+   */
+  remember<T>(kind: CachedKind, text: string, parse: () => T): T {
+    const key = hashText(`${this.buildId}\0${kind}\0${text}`);
+    const file = join(this.dir, `${kind}-${key}.json`);
+    try {
+      const entry = JSON.parse(readFileSync(file, 'utf8')) as { key?: unknown; value?: unknown };
+      if (entry.key === key && entry.value !== undefined) return entry.value as T;
+    } catch {
+      // no entry (or a damaged one): parse, and write it anew
+    }
+    const value = parse();
+    this.write(file, JSON.stringify({ key, value }));
+    return value;
+  }
+
+  private write(file: string, json: string): void {
+    const temp = `${file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(temp, json);
+      renameSync(temp, file);
+    } catch {
+      // A read-only or full disk, or no folder at all: the next run parses again.
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // the folder is not there to clean
+      }
+      return;
+    }
+    try {
+      this.prune(file);
+    } catch {
+      // another process pruning at the same time
+    }
+  }
+
+  /** Keeps the folder small: configs change rarely, but every edit and every build adds entries. */
+  private prune(written: string): void {
+    const names = readdirSync(this.dir).filter((name) => /^(config|rules|baseline)-[0-9a-f]{64}\.json$/.test(name));
+    if (names.length <= MAX_ENTRIES) return;
+    const older = names
+      .map((name) => join(this.dir, name))
+      .filter((path) => path !== written)
+      .map((path) => ({ path, mtime: statSync(path).mtimeMs }))
+      .sort((a, b) => a.mtime - b.mtime);
+    for (const { path } of older.slice(0, names.length - MAX_ENTRIES / 2)) rmSync(path, { force: true });
+  }
+}
+
+/** SHA-256 in hex: pure JS for a config's few hundred bytes, node:crypto (~3.5 ms to load) for a large baseline. */
+function hashText(text: string): string {
+  if (text.length < 4096) return sha256Hex(text);
+  return lazyCrypto().createHash('sha256').update(text).digest('hex');
+}
+
+/** The folder entries go to, from the environment; undefined when caching is off or there is no home. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (env.LEAKPROOF_CACHE === '0') return undefined;
+  if (env.LEAKPROOF_CACHE_DIR) return env.LEAKPROOF_CACHE_DIR;
+  // The XDG spec: a relative path is invalid and to be ignored.
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, 'leakproof');
+  if (platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'leakproof', 'cache');
+  const home = env.HOME ?? env.USERPROFILE;
+  return home ? join(home, '.cache', 'leakproof') : undefined;
+}
+
+let shared: ParseCache | undefined | null = null;
+
+/** The CLI's cache: none outside the bundle, or when the environment turns it off. */
+export function parseCache(): ParseCache | undefined {
+  if (shared === null) {
+    const dir = cacheDir();
+    shared = typeof LEAKPROOF_BUILD_ID === 'string' && dir !== undefined ? new ParseCache(dir, LEAKPROOF_BUILD_ID) : undefined;
+  }
+  return shared;
+}
+
+/** `parse()`'s value, through the CLI's cache when there is one. */
+export function remembered<T>(kind: CachedKind, text: string, parse: () => T): T {
+  const cache = parseCache();
+  return cache ? cache.remember(kind, text, parse) : parse();
+}
