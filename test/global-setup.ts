@@ -1,6 +1,6 @@
 /**
- * Runs once before the test files: every CLI the tests start gets a parse cache of its own
- * (src/config/parse-cache.ts) in a temp folder, never the user's ~/.cache, and it goes at the end.
+ * Runs once before the test files: every CLI the tests start gets a start-up cache of its own
+ * (src/config/startup-cache.ts) in a temp folder, never the user's ~/.cache, and it goes at the end.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -24,7 +24,7 @@ const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'ut
 // The built-in rules' path globs, as regexes: the bundles skip picomatch's parser for them.
 const globs = precompileGlobs(builtinGlobs(await builtinRuleDefs()));
 
-// What the parse cache names its entries by (src/config/parse-cache.ts): a hash of every source
+// What the start-up cache names its entries by (src/config/startup-cache.ts): a hash of every source
 // file and of the lockfile, so a build with other validation code never reads another's entries.
 const buildHash = createHash('sha256');
 for (const file of ['package-lock.json', ...readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).sort().map((f) => join('src', f))]) {
@@ -94,7 +94,7 @@ function writeCodeCache(bundle: string, args: string[], files: Record<string, st
       git('init', '-q');
       git('add', '.');
     }
-    // Without the parse cache: an entry from an earlier build would spare the run the parsing whose code the cache is for.
+    // Without the start-up cache: an entry from an earlier build would spare the run the parsing whose code the cache is for.
     const run = spawnSync(process.execPath, [join(root, 'bin/leakproof.cjs'), ...args], { cwd: sample, env: { ...env, LEAKPROOF_WRITE_CODE_CACHE: bundle, LEAKPROOF_CACHE: '0' }, encoding: 'utf8' });
     // The exit code shows the sample ran as meant (1: its key was found).
     if (run.status !== expectedExit) throw new Error(`code cache run for ${bundle} failed (exit ${run.status}, expected ${expectedExit}): ${run.stderr}`);

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative } from 'node:path';
 import { serializeBaseline, type Baseline } from '../filters/baseline.js';
 import { ConfigError } from './errors.js';
-import { remembered } from './parse-cache.js';
+import { remembered } from './startup-cache.js';
 
 export const BASELINE_NAME = '.leakproof-baseline.json';
 
@@ -34,7 +34,7 @@ export function readBaseline(file: string, required: boolean): Baseline | undefi
   } catch (error) {
     throw new ConfigError(`baseline file ${file}: invalid JSON (${(error as Error).message.split('\n')[0]})`);
   }
-  // The schema changes nothing it accepts, so a text validated before (see parse-cache.ts) is
+  // The schema changes nothing it accepts, so a text validated before (see startup-cache.ts) is
   // used as parsed, without loading zod.
   remembered('baseline', text, () => {
     const parsed = baselineSchema().safeParse(data);

@@ -11,7 +11,7 @@ import { compilePatternRule, RuleDefinitionError } from '../detector/pattern-rul
 import { ConfigError } from './errors.js';
 import { lazyParsers } from '../lazy.js';
 import { isTooSlow } from './regex-safety.js';
-import { remembered } from './parse-cache.js';
+import { remembered } from './startup-cache.js';
 import { issueLines, schemas } from './schema.js';
 
 /** The package's own `rules/` folder (same relative place from src/ and dist/). */

@@ -6,7 +6,7 @@
 import { SPECIFICITY_RANK, type CodeRule, type FragmentReport, type FragmentRuleContext, type ProjectReport, type Project, type RuleHandlers, type Severity, type Specificity } from '../plugins/api.js';
 import type { Fragment, RawFragment } from '../sources/fragment.js';
 import { fingerprintOf, type Finding } from '../findings/finding.js';
-import { Prefilter, type PrefilterTables } from './prefilter.js';
+import { Prefilter, type PrefilterOptions, type PrefilterTables } from './prefilter.js';
 import { LineIndex } from './location.js';
 import type { PatternRule, VerifierDef } from './pattern-rule.js';
 
@@ -35,6 +35,8 @@ export interface RuleSetOptions {
   options?: Record<string, Record<string, unknown>>;
   /** A prefilter built ahead of time; used only if it was built for exactly these keywords. */
   prefilter?: PrefilterTables;
+  /** Builds the prefilter when `prefilter` does not fit (see `PrefilterOptions.build`). */
+  buildPrefilter?: PrefilterOptions['build'];
   /** The bytes of dist/prefilter.wasm, the prefilter's loop in WebAssembly (without: in JS). */
   prefilterKernel?: Uint8Array;
 }
@@ -65,7 +67,7 @@ export class RuleSet {
     }
     this.rules = active;
     this.fragmentRules = active.filter((r) => r.handlers.fragment);
-    this.prefilter = new Prefilter(this.keywordsByRule(), { anchorsByRule: this.anchorsByRule(), tables: settings.prefilter, kernel: settings.prefilterKernel });
+    this.prefilter = new Prefilter(this.keywordsByRule(), { anchorsByRule: this.anchorsByRule(), tables: settings.prefilter, build: settings.buildPrefilter, kernel: settings.prefilterKernel });
   }
 
   get size(): number {

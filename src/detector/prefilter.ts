@@ -34,6 +34,8 @@ export interface PrefilterOptions {
   anchorsByRule?: readonly (readonly string[] | undefined)[];
   /** Tables built ahead of time; used only if built for exactly these keywords and anchors. */
   tables?: PrefilterTables;
+  /** Builds the tables when `tables` do not fit (default `buildTables`; the CLI's goes through its start-up cache). */
+  build?: typeof buildTables;
   /** The bytes of dist/prefilter.wasm; without them the loop runs in JS. */
   kernel?: Uint8Array;
 }
@@ -211,7 +213,7 @@ class Kernel {
  * Builds the automaton for these keywords and anchors: an Aho–Corasick trie folded into a dense
  * transition table, states with outputs numbered last.
  */
-function buildTables(keywordsByRule: readonly (readonly string[])[], anchorsByRule: readonly (readonly string[] | undefined)[]): PrefilterTables {
+export function buildTables(keywordsByRule: readonly (readonly string[])[], anchorsByRule: readonly (readonly string[] | undefined)[]): PrefilterTables {
   const alwaysRun: number[] = [];
   // Patterns: a keyword marks its rule; an anchor records where it starts (`length` back from its end).
   const patterns: { text: string; rule: number; anchorLength?: number }[] = [];
@@ -407,7 +409,7 @@ export class Prefilter {
       if (at !== undefined && 2 * at.length >= tables.gatedCount + tables.alwaysRun.length) this.ruleAt = at;
       else tables = undefined;
     }
-    tables ??= buildTables(keywordsByRule, anchorsByRule);
+    tables ??= (options.build ?? buildTables)(keywordsByRule, anchorsByRule);
     this.tables = tables;
     this.classOf = tables.classOf;
     this.delta = tables.delta;

@@ -1,7 +1,7 @@
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheDir, ParseCache } from '../../src/config/parse-cache.js';
+import { cacheDir, StartupCache } from '../../src/config/startup-cache.js';
 import { tempDir } from '../helpers/index.js';
 
 /** A parse that counts its calls. */
@@ -16,37 +16,37 @@ function counting<T>(value: T): { parse: () => T; calls: () => number } {
   };
 }
 
-const entries = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith('.json'));
+const entries = (dir: string, type = '.json'): string[] => readdirSync(dir).filter((name) => name.endsWith(type));
 
-describe('ParseCache', () => {
+describe('StartupCache', () => {
   it('parses a text once: the next run gets the value from the entry', () => {
     const dir = tempDir();
     const value = { config: { allow: { stopwords: ['dummy'] } }, globs: { 'a/**': ['^a$', ''] } };
     const first = counting(value);
-    expect(new ParseCache(dir, 'build-1').remember('config', 'allow: {}', first.parse)).toEqual(value);
+    expect(new StartupCache(dir, 'build-1').remember('config', 'allow: {}', first.parse)).toEqual(value);
     expect(first.calls()).toBe(1);
     expect(entries(dir)).toHaveLength(1);
 
     // A new process: a new cache object over the same folder.
     const second = counting({ other: true });
-    expect(new ParseCache(dir, 'build-1').remember('config', 'allow: {}', second.parse)).toEqual(value);
+    expect(new StartupCache(dir, 'build-1').remember('config', 'allow: {}', second.parse)).toEqual(value);
     expect(second.calls()).toBe(0);
   });
 
   it('parses again for an edited text, another kind or another build', () => {
     const dir = tempDir();
-    new ParseCache(dir, 'build-1').remember('config', 'a: 1', () => 1);
+    new StartupCache(dir, 'build-1').remember('config', 'a: 1', () => 1);
     const again = counting(2);
-    expect(new ParseCache(dir, 'build-1').remember('config', 'a: 2', again.parse)).toBe(2);
-    expect(new ParseCache(dir, 'build-1').remember('rules', 'a: 1', again.parse)).toBe(2);
-    expect(new ParseCache(dir, 'build-2').remember('config', 'a: 1', again.parse)).toBe(2);
+    expect(new StartupCache(dir, 'build-1').remember('config', 'a: 2', again.parse)).toBe(2);
+    expect(new StartupCache(dir, 'build-1').remember('rules', 'a: 1', again.parse)).toBe(2);
+    expect(new StartupCache(dir, 'build-2').remember('config', 'a: 1', again.parse)).toBe(2);
     expect(again.calls()).toBe(3);
     expect(entries(dir)).toHaveLength(4);
   });
 
   it('keeps nothing for a text that fails: the error comes on every run', () => {
     const dir = tempDir();
-    const cache = new ParseCache(dir, 'build-1');
+    const cache = new StartupCache(dir, 'build-1');
     const fail = (): never => {
       throw new Error('field x: unknown');
     };
@@ -57,12 +57,12 @@ describe('ParseCache', () => {
 
   it('treats a damaged entry, or one that names another text, as none, and writes it anew', () => {
     const dir = tempDir();
-    new ParseCache(dir, 'build-1').remember('baseline', '{}', () => true);
+    new StartupCache(dir, 'build-1').remember('baseline', '{}', () => true);
     const [name] = entries(dir);
     for (const damage of ['{"key":', JSON.stringify({ key: 'not-this-one', value: false }), JSON.stringify({ key: name.slice(9, -5) })]) {
       writeFileSync(join(dir, name), damage);
       const reparse = counting(true);
-      expect(new ParseCache(dir, 'build-1').remember('baseline', '{}', reparse.parse)).toBe(true);
+      expect(new StartupCache(dir, 'build-1').remember('baseline', '{}', reparse.parse)).toBe(true);
       expect(reparse.calls()).toBe(1);
       expect(JSON.parse(readFileSync(join(dir, name), 'utf8'))).toEqual({ key: name.slice(9, -5), value: true });
     }
@@ -71,23 +71,38 @@ describe('ParseCache', () => {
   it('hashes a large text (a baseline) the same way, and finds it again', () => {
     const dir = tempDir();
     const big = JSON.stringify({ entries: Array.from({ length: 2000 }, (_, i) => ({ rule: 'r', path: `f${i}`, hash: 'ab'.repeat(32) })) });
-    new ParseCache(dir, 'build-1').remember('baseline', big, () => true);
+    new StartupCache(dir, 'build-1').remember('baseline', big, () => true);
     const again = counting(true);
-    new ParseCache(dir, 'build-1').remember('baseline', big, again.parse);
+    new StartupCache(dir, 'build-1').remember('baseline', big, again.parse);
     expect(again.calls()).toBe(0);
     expect(entries(dir)[0]).toMatch(/^baseline-[0-9a-f]{64}\.json$/);
+  });
+
+  it('keeps bytes (a prefilter automaton) under their key, and refuses bytes kept under another', () => {
+    const dir = tempDir();
+    const cache = new StartupCache(dir, 'build-1');
+    expect(cache.readBytes('prefilter', 'keywords')).toBeUndefined();
+    const bytes = Uint8Array.from({ length: 5000 }, (_, i) => i % 251);
+    cache.keepBytes('prefilter', 'keywords', bytes);
+    expect(new StartupCache(dir, 'build-1').readBytes('prefilter', 'keywords')).toEqual(Buffer.from(bytes));
+    expect(new StartupCache(dir, 'build-2').readBytes('prefilter', 'keywords')).toBeUndefined();
+    expect(cache.readBytes('prefilter', 'other keywords')).toBeUndefined();
+    // An entry whose first line names another key (a file copied over it) is not used.
+    const [name] = entries(dir, '.bin');
+    writeFileSync(join(dir, name), Buffer.concat([Buffer.from(`${'0'.repeat(64)}\n`), bytes]));
+    expect(cache.readBytes('prefilter', 'keywords')).toBeUndefined();
   });
 
   it('still returns the value when the folder cannot be written', () => {
     const parent = tempDir();
     const blocked = join(parent, 'file');
     writeFileSync(blocked, 'not a folder');
-    expect(new ParseCache(join(blocked, 'cache'), 'build-1').remember('config', 'a: 1', () => 'parsed')).toBe('parsed');
+    expect(new StartupCache(join(blocked, 'cache'), 'build-1').remember('config', 'a: 1', () => 'parsed')).toBe('parsed');
     if (process.getuid?.() !== 0) {
       // A read-only folder (root writes anyway, so only as another user).
       const readOnly = tempDir();
       chmodSync(readOnly, 0o555);
-      expect(new ParseCache(readOnly, 'build-1').remember('config', 'a: 1', () => 'parsed')).toBe('parsed');
+      expect(new StartupCache(readOnly, 'build-1').remember('config', 'a: 1', () => 'parsed')).toBe('parsed');
       expect(readdirSync(readOnly)).toEqual([]);
       chmodSync(readOnly, 0o755);
     }
@@ -95,7 +110,7 @@ describe('ParseCache', () => {
 
   it('stays small: past 256 entries the oldest go, never the one just written', () => {
     const dir = tempDir();
-    const cache = new ParseCache(dir, 'build-1');
+    const cache = new StartupCache(dir, 'build-1');
     for (let i = 0; i < 256; i++) cache.remember('rules', `text ${i}`, () => i);
     expect(entries(dir)).toHaveLength(256);
     cache.remember('rules', 'the newest', () => 'newest');

@@ -1,9 +1,9 @@
 /**
- * The parse cache through the real CLI: a config file, a rule folder and a baseline are parsed
- * once; later runs read them from the cache without loading yaml or zod, and an edit is read at
- * once. (The cache itself: test/config/parse-cache.test.ts.)
+ * The start-up cache through the real CLI: a config file, a rule folder and a baseline are parsed
+ * once, and the automaton of the rule set built once; later runs read them from the cache without
+ * loading yaml or zod, and an edit is read at once. (The cache itself: test/config/startup-cache.test.ts.)
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectOneLineError, generate, git, gitEnv, resendKey, runCli, tempDir, tempGitRepo, writeFiles } from '../helpers/index.js';
@@ -31,7 +31,7 @@ interface Report {
 }
 const found = (stdout: string): string[] => (JSON.parse(stdout) as Report).findings.map((f) => `${f.ruleId} ${f.file}`).sort();
 
-describe('the parse cache', () => {
+describe('the start-up cache', () => {
   it('parses the config, rule folder and baseline once, and reads an edit at once', () => {
     const cache = tempDir('leakproof-cache-');
     const dir = tempGitRepo({
@@ -49,7 +49,8 @@ describe('the parse cache', () => {
     expect(first.code).toBe(1);
     expect(found(first.stdout)).toEqual(['acme-token app.js']);
     expect(first.stderr).toContain('loaded yaml and zod'); // the baseline was new: the probe works
-    expect(readdirSync(cache).map((name) => name.split('-')[0]).sort()).toEqual(['baseline', 'config', 'rules']);
+    // The rule folder's rule makes a rule set the build did not precompute: its automaton is kept too.
+    expect(readdirSync(cache).map((name) => name.split('-')[0]).sort()).toEqual(['baseline', 'config', 'prefilter', 'rules']);
 
     // The same files: the same findings, and yaml and zod are not loaded at all.
     const second = runCli(['scan', '--format', 'json'], { cwd: dir, env });
@@ -58,6 +59,13 @@ describe('the parse cache', () => {
     expect(found(second.stdout)).toEqual(['acme-token app.js']);
     const staged = runCli(['staged', '--all-lines'], { cwd: dir, env });
     expect(staged.stderr).not.toContain('loaded yaml and zod');
+
+    // A damaged automaton entry is built again, with the same findings.
+    const automaton = join(cache, readdirSync(cache).find((name) => name.startsWith('prefilter-'))!);
+    const kept = readFileSync(automaton);
+    truncateSync(automaton, 1000);
+    expect(found(runCli(['scan', '--format', 'json'], { cwd: dir, env }).stdout)).toEqual(['acme-token app.js']);
+    expect(readFileSync(automaton).equals(kept)).toBe(true);
 
     // Edits are read at once: the allow-list gone, the rule renamed, the baseline emptied.
     writeFiles(dir, {

@@ -1,14 +1,16 @@
 /**
- * Files the CLI would otherwise parse and validate at every start, remembered once validated: the
- * config file, rule folders' files and the baseline. A pre-commit hook with a config file spent
- * ~16 ms of its ~70 ms loading yaml and zod and parsing the same few lines again; with an entry
- * here it loads neither.
+ * What the CLI would otherwise parse, validate or build at every start, remembered: the config
+ * file, rule folders' files and the baseline once they validate, and the keyword automaton of a
+ * rule set the build did not precompute. A pre-commit hook with a config file spent ~16 ms of its
+ * ~70 ms loading yaml and zod and parsing the same few lines again; with a rule folder, ~20 ms
+ * more building the automaton. With entries here it does neither.
  *
- * - An entry is named by a SHA-256 of the build, the kind of file and the file's text (and holds
- *   that hash again): an edited file is a new entry, and another build never reads entries of this
- *   one. Only what validated is kept, so an invalid file is reported on every run.
- * - Entries hold what the files hold (settings, rule definitions, a baseline's hashes), never a
- *   secret, and nothing a scan found.
+ * - An entry is named by a SHA-256 of the build, the kind of entry and the text it stands for
+ *   (a file's text, or the automaton's keyword list), and holds that hash again: an edited file is
+ *   a new entry, and another build never reads entries of this one. Only what validated is kept,
+ *   so an invalid file is reported on every run.
+ * - Entries hold what the files hold (settings, rule definitions, a baseline's hashes) or what is
+ *   built from them, never a secret, and nothing a scan found.
  * - The folder: $LEAKPROOF_CACHE_DIR, else $XDG_CACHE_HOME/leakproof, else ~/.cache/leakproof
  *   (%LOCALAPPDATA%\leakproof\cache on Windows). LEAKPROOF_CACHE=0 turns it off.
  * - Reading and writing are best effort: a missing, read-only or damaged cache costs the parse,
@@ -25,12 +27,14 @@ import { lazyCrypto } from '../lazy.js';
 /** Set by the bundler (see build-cli.ts): a hash of the sources and the lockfile. */
 declare const LEAKPROOF_BUILD_ID: string | undefined;
 
-export type CachedKind = 'config' | 'rules' | 'baseline';
+export type CachedKind = 'config' | 'rules' | 'baseline' | 'prefilter';
 
 /** When a write leaves more entries than this, the least recently written go down to half. */
 const MAX_ENTRIES = 256;
 
-export class ParseCache {
+const ENTRY_NAME = /^(config|rules|baseline|prefilter)-[0-9a-f]{64}\.(json|bin)$/;
+
+export class StartupCache {
   constructor(
     /** Where entries live (created on the first write). */
     readonly dir: string,
@@ -43,8 +47,7 @@ export class ParseCache {
    * returns; what it throws is thrown, and nothing is kept). The value must survive JSON.
    */
   remember<T>(kind: CachedKind, text: string, parse: () => T): T {
-    const key = hashText(`${this.buildId}\0${kind}\0${text}`);
-    const file = join(this.dir, `${kind}-${key}.json`);
+    const { key, file } = this.entry(kind, text, 'json');
     try {
       const entry = JSON.parse(readFileSync(file, 'utf8')) as { key?: unknown; value?: unknown };
       if (entry.key === key && entry.value !== undefined) return entry.value as T;
@@ -56,11 +59,34 @@ export class ParseCache {
     return value;
   }
 
-  private write(file: string, json: string): void {
-    const temp = `${file}.${process.pid}.tmp`;
+  /** The bytes kept for `text` (see `keepBytes`), if any. */
+  readBytes(kind: CachedKind, text: string): Buffer | undefined {
+    const { key, file } = this.entry(kind, text, 'bin');
+    try {
+      const bytes = readFileSync(file);
+      // The key, a newline, then the bytes.
+      return bytes.toString('latin1', 0, key.length + 1) === `${key}\n` ? bytes.subarray(key.length + 1) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  keepBytes(kind: CachedKind, text: string, bytes: Uint8Array): void {
+    const { key, file } = this.entry(kind, text, 'bin');
+    this.write(file, Buffer.concat([Buffer.from(`${key}\n`, 'latin1'), bytes]));
+  }
+
+  private entry(kind: CachedKind, text: string, type: 'json' | 'bin'): { key: string; file: string } {
+    const key = hashText(`${this.buildId}\0${kind}\0${text}`);
+    return { key, file: join(this.dir, `${kind}-${key}.${type}`) };
+  }
+
+  private write(file: string, content: string | Uint8Array): void {
+    // Unique per writer: detection threads share the process id.
+    const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeFileSync(temp, json);
+      writeFileSync(temp, content);
       renameSync(temp, file);
     } catch {
       // A read-only or full disk, or no folder at all: the next run parses again.
@@ -80,7 +106,7 @@ export class ParseCache {
 
   /** Keeps the folder small: configs change rarely, but every edit and every build adds entries. */
   private prune(written: string): void {
-    const names = readdirSync(this.dir).filter((name) => /^(config|rules|baseline)-[0-9a-f]{64}\.json$/.test(name));
+    const names = readdirSync(this.dir).filter((name) => ENTRY_NAME.test(name));
     if (names.length <= MAX_ENTRIES) return;
     const older = names
       .map((name) => join(this.dir, name))
@@ -91,7 +117,7 @@ export class ParseCache {
   }
 }
 
-/** SHA-256 in hex: pure JS for a config's few hundred bytes, node:crypto (~3.5 ms to load) for a large baseline. */
+/** SHA-256 in hex: pure JS for a config's few hundred bytes, node:crypto (~3.5 ms to load) for a large baseline or keyword list. */
 function hashText(text: string): string {
   if (text.length < 4096) return sha256Hex(text);
   return lazyCrypto().createHash('sha256').update(text).digest('hex');
@@ -108,19 +134,19 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.
   return home ? join(home, '.cache', 'leakproof') : undefined;
 }
 
-let shared: ParseCache | undefined | null = null;
+let shared: StartupCache | undefined | null = null;
 
 /** The CLI's cache: none outside the bundle, or when the environment turns it off. */
-export function parseCache(): ParseCache | undefined {
+export function startupCache(): StartupCache | undefined {
   if (shared === null) {
     const dir = cacheDir();
-    shared = typeof LEAKPROOF_BUILD_ID === 'string' && dir !== undefined ? new ParseCache(dir, LEAKPROOF_BUILD_ID) : undefined;
+    shared = typeof LEAKPROOF_BUILD_ID === 'string' && dir !== undefined ? new StartupCache(dir, LEAKPROOF_BUILD_ID) : undefined;
   }
   return shared;
 }
 
 /** `parse()`'s value, through the CLI's cache when there is one. */
 export function remembered<T>(kind: CachedKind, text: string, parse: () => T): T {
-  const cache = parseCache();
+  const cache = startupCache();
   return cache ? cache.remember(kind, text, parse) : parse();
 }
