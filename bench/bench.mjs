@@ -43,6 +43,14 @@ const PATTERNS_FILE = join(WORK, 'secret-patterns.txt');
 const STAGED_CONFIG = join(WORK, 'staged-config.yaml');
 /** A config that turns a rule off: the rule set is then a subset of the default one. */
 const STAGED_CONFIG_DISABLE = join(WORK, 'staged-config-disable.yaml');
+/** A config with a rule folder of its own (one rule): a rule set the build did not precompute. */
+const STAGED_CONFIG_RULES = join(WORK, 'staged-config-rules.yaml');
+/**
+ * leakproof's start-up cache (parsed config, rule and baseline files; automatons of rule sets the
+ * build did not precompute) for this run only: emptied at the start, so the warm-up run of each
+ * command fills it, as a hook's first run after a config change does.
+ */
+const STARTUP_CACHE = join(WORK, 'startup-cache');
 const TIME_FILE = join(WORK, 'time.txt');
 
 const SEED = 5;
@@ -598,6 +606,10 @@ function stagedTask(env, commands, files) {
     tools.push({ name: 'leakproof staged, with a config file', short: 'with config', cmd: 'node', args: [LEAKPROOF, 'staged', '--format', 'json', '--config', STAGED_CONFIG], count: countLeakproof });
     writeFileSync(STAGED_CONFIG_DISABLE, 'rules:\n  disable: [generic-url-credentials]\n');
     tools.push({ name: 'leakproof staged, with a rule disabled', short: 'rule disabled', cmd: 'node', args: [LEAKPROOF, 'staged', '--format', 'json', '--config', STAGED_CONFIG_DISABLE], count: countLeakproof });
+    mkdirSync(join(WORK, 'staged-rules'), { recursive: true });
+    writeFileSync(join(WORK, 'staged-rules', 'acme.yaml'), "provider: Acme\nrules:\n  - id: acme-token\n    description: Acme token\n    keywords: [acme_]\n    regex: '\\b(acme_[A-Za-z0-9]{30})\\b'\n");
+    writeFileSync(STAGED_CONFIG_RULES, 'rules:\n  dirs: [./staged-rules]\n');
+    tools.push({ name: 'leakproof staged, with a rule folder', short: 'rule folder', cmd: 'node', args: [LEAKPROOF, 'staged', '--format', 'json', '--config', STAGED_CONFIG_RULES], count: countLeakproof });
   } else notes.push('`leakproof staged` does not exist yet in this build: skipped');
   if (env.gitSecrets) {
     // Exactly what the hook that `git secrets --install` writes runs.
@@ -621,6 +633,7 @@ function stagedTask(env, commands, files) {
       for (const [short, label] of [
         ['with config', 'with a config file'],
         ['rule disabled', 'with a rule disabled'],
+        ['rule folder', 'with a rule folder'],
       ]) {
         const withConfig = tools.find((t) => t.short === short && t.wall !== undefined);
         if (!withConfig) continue;
@@ -721,6 +734,8 @@ function main() {
   if (!existsSync(join(REPO, 'dist', 'cli', 'main.js'))) fail('dist/ is missing: run `npm run build` first (`npm run bench` does)');
   mkdirSync(WORK, { recursive: true });
   writeFileSync(PATTERNS_FILE, `${RG_PATTERNS.map((p) => `(?-u)${p}`).join('\n')}\n`);
+  rmSync(STARTUP_CACHE, { recursive: true, force: true });
+  process.env.LEAKPROOF_CACHE_DIR = STARTUP_CACHE; // every leakproof run below inherits it
   const env = { rg: onPath('rg'), gitSecrets: onPath('git-secrets') };
   const want = (task) => !options.only || options.only === task;
   const commands = leakproofCommands();
@@ -740,6 +755,7 @@ function main() {
   console.log(`   leakproof ${head}${dirty} (built dist/) · node ${process.version} · ${os.cpus().length} cores · load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
   console.log(`   peers: ${env.rg ? toolVersion('rg', ['--version']) : 'ripgrep absent'} · ${env.gitSecrets ? 'git-secrets' : 'git-secrets absent'} (${toolVersion('git', ['--version'])}) · secretlint ${JSON.parse(readFileSync(join(REPO, 'node_modules', 'secretlint', 'package.json'), 'utf8')).version} (recommend preset)`);
   console.log(`   method: 1 warm-up + ${options.runs} timed runs per command, interleaved; wall = median (min–max); ${HAVE_TIME ? 'CPU (user+sys) and peak RSS from /usr/bin/time' : 'CPU and peak RSS not measured: /usr/bin/time absent (apt-get install time)'}; shared machine, so expect noise`);
+  console.log(`   leakproof's start-up cache: ${STARTUP_CACHE}, emptied now, so each command's warm-up run fills it (a hook's steady state)`);
   console.log('   "found" is each tool\'s own unit (leakproof findings, rg matching lines, git-secrets lines, secretlint messages); "leakproof ÷ tool" < 1 means leakproof is faster');
 
   const results = [];
