@@ -32,6 +32,22 @@ describe('globMatcher', () => {
     expect(matches).toBeGreaterThan(globs.length); // the corpus exercises matches, not only misses
   });
 
+  it('matches as picomatch does for allow-list globs users write (compiled with the config)', () => {
+    const globs = ['fixtures/**', 'test/**/*.txt', '**/vendor/**', '*.min.js', 'docs/*.md', '**/__snapshots__/**', '{test,spec}/**', 'src/**/!(*.d).ts', '**/*.{pem,key,txt}', '.env.example', 'config/*.y?(a)ml', 'a/b/c/**/main.*'];
+    const table = precompileGlobs(globs);
+    const paths = [...pathCorpus(globs), 'fixtures/keys.txt', 'fixtures/.env', 'test/unit/a.txt', 'vendor/x/y.js', 'a/vendor/b.js', 'src/types.d.ts', 'src/a/b.ts', 'spec/x.json', '__snapshots__/a.snap', 'config/app.yml', 'config/app.yaml', 'key.pem'];
+    let matches = 0;
+    for (const glob of globs) {
+      const ours = globMatcher([glob], table);
+      const theirs = picomatch(glob, { dot: true });
+      for (const path of paths) {
+        expect(ours(path), `${glob} on ${JSON.stringify(path)}`).toBe(theirs(path));
+        if (theirs(path)) matches++;
+      }
+    }
+    expect(matches).toBeGreaterThan(globs.length * 3);
+  });
+
   it('matches when any glob of a list matches', () => {
     const globs = ['**/*.min.js', 'public/**'];
     const match = globMatcher(globs, precompileGlobs(globs));
