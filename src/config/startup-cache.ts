@@ -12,7 +12,8 @@
  * - Entries hold what the files hold (settings, rule definitions, a baseline's hashes) or what is
  *   built from them, never a secret, and nothing a scan found.
  * - The folder: $LEAKPROOF_CACHE_DIR, else $XDG_CACHE_HOME/leakproof, else ~/.cache/leakproof
- *   (%LOCALAPPDATA%\leakproof\cache on Windows). LEAKPROOF_CACHE=0 turns it off.
+ *   (%LOCALAPPDATA%\leakproof\cache on Windows). LEAKPROOF_CACHE=0 turns it off. It stays under
+ *   256 entries and 64 MB (see `CacheLimits`).
  * - Reading and writing are best effort: a missing, read-only or damaged cache costs the parse,
  *   never a result. Writes go through a temporary file and a rename, so concurrent hooks never
  *   read half an entry.
@@ -29,8 +30,16 @@ declare const LEAKPROOF_BUILD_ID: string | undefined;
 
 export type CachedKind = 'config' | 'rules' | 'baseline' | 'prefilter';
 
-/** When a write leaves more entries than this, the least recently written go down to half. */
-const MAX_ENTRIES = 256;
+/**
+ * How large the folder may grow. Configs and rules change rarely, but every edit and every build
+ * adds entries, and an automaton is 0.5–5 MB. When a write leaves more entries or bytes than
+ * this, the least recently written go until half of each is left.
+ */
+export interface CacheLimits {
+  entries: number;
+  bytes: number;
+}
+const DEFAULT_LIMITS: CacheLimits = { entries: 256, bytes: 64 * 1024 * 1024 };
 
 const ENTRY_NAME = /^(config|rules|baseline|prefilter)-[0-9a-f]{64}\.(json|bin)$/;
 
@@ -40,6 +49,7 @@ export class StartupCache {
     readonly dir: string,
     /** What produced the entries: another build's entries are never read. */
     private readonly buildId: string,
+    private readonly limits: CacheLimits = DEFAULT_LIMITS,
   ) {}
 
   /**
@@ -104,16 +114,25 @@ export class StartupCache {
     }
   }
 
-  /** Keeps the folder small: configs change rarely, but every edit and every build adds entries. */
+  /** Keeps the folder within its limits (see `CacheLimits`), never removing the entry just written. */
   private prune(written: string): void {
-    const names = readdirSync(this.dir).filter((name) => ENTRY_NAME.test(name));
-    if (names.length <= MAX_ENTRIES) return;
-    const older = names
-      .map((name) => join(this.dir, name))
-      .filter((path) => path !== written)
-      .map((path) => ({ path, mtime: statSync(path).mtimeMs }))
-      .sort((a, b) => a.mtime - b.mtime);
-    for (const { path } of older.slice(0, names.length - MAX_ENTRIES / 2)) rmSync(path, { force: true });
+    const entries = readdirSync(this.dir)
+      .filter((name) => ENTRY_NAME.test(name))
+      .map((name) => {
+        const path = join(this.dir, name);
+        const { size, mtimeMs } = statSync(path);
+        return { path, size, mtimeMs };
+      });
+    let count = entries.length;
+    let bytes = entries.reduce((sum, e) => sum + e.size, 0);
+    if (count <= this.limits.entries && bytes <= this.limits.bytes) return;
+    const oldestFirst = entries.filter((e) => e.path !== written).sort((a, b) => a.mtimeMs - b.mtimeMs);
+    for (const entry of oldestFirst) {
+      if (count <= this.limits.entries / 2 && bytes <= this.limits.bytes / 2) break;
+      rmSync(entry.path, { force: true });
+      count--;
+      bytes -= entry.size;
+    }
   }
 }
 

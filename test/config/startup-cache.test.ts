@@ -123,6 +123,21 @@ describe('StartupCache', () => {
     for (let i = 0; i < 200; i++) cache.remember('rules', `more ${i}`, () => i);
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
   });
+
+  it('stays small in bytes too: large automatons push out the oldest entries', () => {
+    const dir = tempDir();
+    const cache = new StartupCache(dir, 'build-1', { entries: 256, bytes: 100_000 });
+    const automaton = new Uint8Array(30_000);
+    for (const keywords of ['a', 'b', 'c']) cache.keepBytes('prefilter', keywords, automaton);
+    expect(entries(dir, '.bin')).toHaveLength(3); // 90 KB: within the limit
+    cache.keepBytes('prefilter', 'd', automaton); // 120 KB: down to half the limit, the newest kept
+    expect(entries(dir, '.bin')).toHaveLength(1);
+    expect(cache.readBytes('prefilter', 'd')).toBeDefined();
+    expect(cache.readBytes('prefilter', 'a')).toBeUndefined();
+    // One entry over the whole limit is still kept: it is the one in use.
+    cache.keepBytes('prefilter', 'huge', new Uint8Array(150_000));
+    expect(cache.readBytes('prefilter', 'huge')).toBeDefined();
+  });
 });
 
 describe('cacheDir', () => {
