@@ -14,38 +14,33 @@ function pathCorpus(globs: readonly string[]): string[] {
   return [...paths];
 }
 
+/** Checks each glob's precompiled matcher against picomatch on every path; returns how many matched. */
+function expectSameAsPicomatch(globs: readonly string[], paths: readonly string[]): number {
+  const table = precompileGlobs(globs);
+  let matches = 0;
+  for (const glob of globs) {
+    const ours = globMatcher([glob], table);
+    const theirs = picomatch(glob, { dot: true });
+    for (const path of paths) {
+      expect(ours(path), `${glob} on ${JSON.stringify(path)}`).toBe(theirs(path));
+      if (theirs(path)) matches++;
+    }
+  }
+  return matches;
+}
+
 describe('globMatcher', () => {
   it('matches exactly as picomatch does for every built-in glob, from the precompiled regexes', async () => {
     const globs = builtinGlobs(await builtinRuleDefs());
     expect(globs.length).toBeGreaterThan(10);
-    const table = precompileGlobs(globs);
-    const paths = pathCorpus(globs);
-    let matches = 0;
-    for (const glob of globs) {
-      const ours = globMatcher([glob], table);
-      const theirs = picomatch(glob, { dot: true });
-      for (const path of paths) {
-        expect(ours(path), `${glob} on ${JSON.stringify(path)}`).toBe(theirs(path));
-        if (theirs(path)) matches++;
-      }
-    }
+    const matches = expectSameAsPicomatch(globs, pathCorpus(globs));
     expect(matches).toBeGreaterThan(globs.length); // the corpus exercises matches, not only misses
   });
 
   it('matches as picomatch does for allow-list globs users write (compiled with the config)', () => {
     const globs = ['fixtures/**', 'test/**/*.txt', '**/vendor/**', '*.min.js', 'docs/*.md', '**/__snapshots__/**', '{test,spec}/**', 'src/**/!(*.d).ts', '**/*.{pem,key,txt}', '.env.example', 'config/*.y?(a)ml', 'a/b/c/**/main.*'];
-    const table = precompileGlobs(globs);
     const paths = [...pathCorpus(globs), 'fixtures/keys.txt', 'fixtures/.env', 'test/unit/a.txt', 'vendor/x/y.js', 'a/vendor/b.js', 'src/types.d.ts', 'src/a/b.ts', 'spec/x.json', '__snapshots__/a.snap', 'config/app.yml', 'config/app.yaml', 'key.pem'];
-    let matches = 0;
-    for (const glob of globs) {
-      const ours = globMatcher([glob], table);
-      const theirs = picomatch(glob, { dot: true });
-      for (const path of paths) {
-        expect(ours(path), `${glob} on ${JSON.stringify(path)}`).toBe(theirs(path));
-        if (theirs(path)) matches++;
-      }
-    }
-    expect(matches).toBeGreaterThan(globs.length * 3);
+    expect(expectSameAsPicomatch(globs, paths)).toBeGreaterThan(globs.length * 3);
   });
 
   it('matches when any glob of a list matches', () => {
