@@ -12,8 +12,8 @@
  * - Entries hold what the files hold (settings, rule definitions, a baseline's hashes) or what is
  *   built from them, never a secret, and nothing a scan found.
  * - The folder: $LEAKPROOF_CACHE_DIR, else $XDG_CACHE_HOME/leakproof, else ~/.cache/leakproof
- *   (%LOCALAPPDATA%\leakproof\cache on Windows). LEAKPROOF_CACHE=0 turns it off. It stays under
- *   256 entries and 64 MB (see `CacheLimits`).
+ *   (%LOCALAPPDATA%\leakproof\cache on Windows). LEAKPROOF_CACHE=0 (or false, off, no) turns it
+ *   off. It stays under 256 entries and 64 MB (see `CacheLimits`).
  * - Reading and writing are best effort: a missing, read-only or damaged cache costs the parse,
  *   never a result. Writes go through a temporary file and a rename, so concurrent hooks never
  *   read half an entry.
@@ -144,7 +144,7 @@ function hashText(text: string): string {
 
 /** The folder entries go to, from the environment; undefined when caching is off or there is no home. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
-  if (env.LEAKPROOF_CACHE === '0') return undefined;
+  if (['0', 'false', 'off', 'no'].includes((env.LEAKPROOF_CACHE ?? '').trim().toLowerCase())) return undefined;
   if (env.LEAKPROOF_CACHE_DIR) return env.LEAKPROOF_CACHE_DIR;
   // The XDG spec: a relative path is invalid and to be ignored.
   if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, 'leakproof');

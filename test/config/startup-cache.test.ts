@@ -149,7 +149,8 @@ describe('cacheDir', () => {
     expect(cacheDir({ ...home, XDG_CACHE_HOME: 'relative/cache' }, 'linux')).toBe(join('/home/dev', '.cache', 'leakproof'));
     expect(cacheDir({ ...home, XDG_CACHE_HOME: '/var/cache/dev', LEAKPROOF_CACHE_DIR: '/tmp/lp' }, 'linux')).toBe('/tmp/lp');
     expect(cacheDir({ USERPROFILE: 'C:\\Users\\dev', LOCALAPPDATA: 'C:\\Users\\dev\\AppData\\Local' }, 'win32')).toBe(join('C:\\Users\\dev\\AppData\\Local', 'leakproof', 'cache'));
-    expect(cacheDir({ ...home, LEAKPROOF_CACHE_DIR: '/tmp/lp', LEAKPROOF_CACHE: '0' }, 'linux')).toBeUndefined();
+    for (const off of ['0', 'false', 'OFF', 'no']) expect(cacheDir({ ...home, LEAKPROOF_CACHE_DIR: '/tmp/lp', LEAKPROOF_CACHE: off }, 'linux')).toBeUndefined();
+    expect(cacheDir({ ...home, LEAKPROOF_CACHE: '1' }, 'linux')).toBe(join('/home/dev', '.cache', 'leakproof'));
     expect(cacheDir({}, 'linux')).toBeUndefined();
   });
 });
