@@ -23,7 +23,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { sha256Hex } from '../findings/sha256.js';
-import { lazyCrypto } from '../lazy.js';
 
 /** Set by the bundler (see build-cli.ts): a hash of the sources and the lockfile. */
 declare const LEAKPROOF_BUILD_ID: string | undefined;
@@ -87,7 +86,7 @@ export class StartupCache {
   }
 
   private entry(kind: CachedKind, text: string, type: 'json' | 'bin'): { key: string; file: string } {
-    const key = hashText(`${this.buildId}\0${kind}\0${text}`);
+    const key = sha256Hex(`${this.buildId}\0${kind}\0${text}`);
     return { key, file: join(this.dir, `${kind}-${key}.${type}`) };
   }
 
@@ -134,12 +133,6 @@ export class StartupCache {
       bytes -= entry.size;
     }
   }
-}
-
-/** SHA-256 in hex: pure JS for a config's few hundred bytes, node:crypto (~3.5 ms to load) for a large baseline or keyword list. */
-function hashText(text: string): string {
-  if (text.length < 4096) return sha256Hex(text);
-  return lazyCrypto().createHash('sha256').update(text).digest('hex');
 }
 
 /** The folder entries go to, from the environment; undefined when caching is off or there is no home. */

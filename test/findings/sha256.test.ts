@@ -15,6 +15,10 @@ describe('sha256Hex', () => {
     }
   });
 
+  it('gives the same digest for a long text (hashed with node:crypto at once)', () => {
+    for (const text of ['k'.repeat(4095), 'k'.repeat(4096), 'ü'.repeat(70_000)]) expect(sha256Hex(text)).toBe(nodeSha256(text));
+  });
+
   it('keeps fingerprints as they were: the first 32 hex chars of SHA-256 over the identity', () => {
     expect(fingerprintOf('resend-api-key', 're_secret', 'a.ts')).toBe(nodeSha256('leakproof/v1\0secret\0resend-api-key\0re_secret').slice(0, 32));
     expect(fingerprintOf('env-not-ignored', '', '.env')).toBe(nodeSha256('leakproof/v1\0file\0env-not-ignored\0.env').slice(0, 32));
