@@ -23,6 +23,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { sha256Hex } from '../findings/sha256.js';
+import { onFirstUse } from '../lazy.js';
 
 /** Set by the bundler (see build-cli.ts): a hash of the sources and the lockfile. */
 declare const LEAKPROOF_BUILD_ID: string | undefined;
@@ -146,16 +147,11 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.
   return home ? join(home, '.cache', 'leakproof') : undefined;
 }
 
-let shared: StartupCache | undefined | null = null;
-
 /** The CLI's cache: none outside the bundle, or when the environment turns it off. */
-export function startupCache(): StartupCache | undefined {
-  if (shared === null) {
-    const dir = cacheDir();
-    shared = typeof LEAKPROOF_BUILD_ID === 'string' && dir !== undefined ? new StartupCache(dir, LEAKPROOF_BUILD_ID) : undefined;
-  }
-  return shared;
-}
+export const startupCache = onFirstUse((): StartupCache | undefined => {
+  const dir = cacheDir();
+  return typeof LEAKPROOF_BUILD_ID === 'string' && dir !== undefined ? new StartupCache(dir, LEAKPROOF_BUILD_ID) : undefined;
+});
 
 /** `parse()`'s value, through the CLI's cache when there is one. */
 export function remembered<T>(kind: CachedKind, text: string, parse: () => T): T {
