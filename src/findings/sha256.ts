@@ -13,7 +13,7 @@ import { lazyCrypto } from '../lazy.js';
 /** After this many hashes the ~3.5 ms load of node:crypto costs less than the slower pure-JS hashes would. */
 export const PURE_JS_HASHES = 512;
 /** From this length on, node:crypto (load included) hashes a text faster than the pure-JS hash. */
-export const PURE_JS_MAX_LENGTH = 4096;
+const PURE_JS_MAX_LENGTH = 4096;
 let hashed = 0;
 
 export function sha256Hex(text: string): string {
