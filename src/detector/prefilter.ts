@@ -124,19 +124,38 @@ declare const WebAssembly: {
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   scan(state: number, from: number, end: number, outputFrom: number, events: number, eventsEnd: number): number;
-  scanSplit(stateA: number, stateB: number, fromA: number, fromB: number, endA: number, splitEnd: number, outputFrom: number, events: number, eventsEnd: number): number;
+  scanSplit(
+    stateA: number,
+    stateB: number,
+    stateC: number,
+    stateD: number,
+    fromA: number,
+    fromB: number,
+    fromC: number,
+    fromD: number,
+    endA: number,
+    lowB: number,
+    lowC: number,
+    highC: number,
+    outputFrom: number,
+    events: number,
+    eventsEnd: number,
+  ): number;
 }
 
-/** The kernel's memory layout (prefilter.wat): result slots, the class table, the transition table. */
-const KERNEL_CLASSES = 16;
-const KERNEL_TABLE = 272;
+/**
+ * The kernel's memory layout (prefilter.wat): result slots, the class table (i32 per byte), the
+ * transition table. In the kernel a state is a byte offset into the table: this file's state times 4.
+ */
+const KERNEL_CLASSES = 32;
+const KERNEL_TABLE = KERNEL_CLASSES + 256 * 4;
 /** Events (state, position) the kernel collects before JS reads them: one call per batch, not per hit. */
 const KERNEL_EVENTS = 2048;
 /** Input goes into the kernel's memory this many bytes at a time (small enough to stay in cache). */
 const KERNEL_CHUNK = 64 * 1024;
 /** Below this size the JS loop is as fast as copying the bytes into the kernel's memory. */
 const KERNEL_MIN_BYTES = 512;
-/** Below this many bytes (beyond the overlap) a chunk is walked once, not as two interleaved halves. */
+/** Below this many bytes (beyond the overlaps) a chunk is walked once, not as four interleaved parts. */
 const SPLIT_MIN_BYTES = 2048;
 
 /** The WebAssembly loop (prefilter.wat) with this automaton's tables in its memory. */
@@ -161,13 +180,14 @@ class Kernel {
     if (missing > 0) this.exports.memory.grow(Math.ceil(missing / 65536));
     this.memory = new Uint8Array(this.exports.memory.buffer);
     this.words = new Int32Array(this.exports.memory.buffer);
-    this.memory.set(classOf, KERNEL_CLASSES);
-    this.words.set(delta, KERNEL_TABLE / 4);
+    for (let byte = 0; byte < 256; byte++) this.words[KERNEL_CLASSES / 4 + byte] = classOf[byte] * 4;
+    const table = this.words.subarray(KERNEL_TABLE / 4, KERNEL_TABLE / 4 + delta.length);
+    for (let i = 0; i < delta.length; i++) table[i] = delta[i] * 4;
   }
 
   /**
    * `Prefilter.markBytes`' walk: calls `onOutput(state, end)` at each output state until it returns
-   * true. Events come in order within each half of a chunk, not across the halves.
+   * true. Events come in order within each part of a chunk, not across the parts.
    */
   walk(bytes: Uint8Array, outputFrom: number, onOutput: (state: number, end: number) => boolean): void {
     const { words, events, input } = this;
@@ -175,7 +195,7 @@ class Kernel {
     const deliver = (offset: number): boolean => {
       const stop = words[1] >> 2;
       for (let e = events >> 2; e < stop; e += 2) {
-        if (onOutput(words[e], offset + words[e + 1] - input)) return true;
+        if (onOutput(words[e] >> 2, offset + words[e + 1] - input)) return true;
       }
       return false;
     };
@@ -183,28 +203,32 @@ class Kernel {
     for (let offset = 0; offset < bytes.length; offset += KERNEL_CHUNK) {
       const n = Math.min(KERNEL_CHUNK, bytes.length - offset);
       this.memory.set(n === bytes.length ? bytes : bytes.subarray(offset, offset + n), input);
-      if (n < SPLIT_MIN_BYTES + this.overlap) {
+      if (n < SPLIT_MIN_BYTES + 3 * this.overlap) {
         for (let p = input; p < input + n; ) {
-          p = this.exports.scan(s, p, input + n, outputFrom, events, eventsEnd);
+          p = this.exports.scan(s, p, input + n, outputFrom * 4, events, eventsEnd);
           s = words[0];
           if (deliver(offset)) return;
         }
         continue;
       }
-      // Two halves of equal length, walked side by side: the first from the carried state, the
-      // second from the root, starting `overlap` bytes early so that by the end of the first half
+      // Four parts of equal length, walked side by side: A from the carried state, B, C and D
+      // from the root, each starting `overlap` bytes before the part it reports, so that by then
       // it is in the state the whole walk would be in (a state depends on the last pattern-length
-      // bytes only). It reports only what ends in its own half.
-      const half = Math.ceil((n + this.overlap) / 2);
-      const gap = n - half;
-      let sB = 0;
-      for (let p = input; p < input + half; ) {
-        p = this.exports.scanSplit(s, sB, p, p + gap, input + half, input + half, outputFrom, events, eventsEnd);
+      // bytes only). B starts where A's walk ends less the overlap, C likewise after B, and D ends
+      // at the chunk's end; C reports up to where D starts reporting.
+      const length = Math.ceil((n + 3 * this.overlap) / 4);
+      const fromB = input + length - this.overlap;
+      const fromC = fromB + length - this.overlap;
+      const fromD = input + n - length;
+      let [sB, sC, sD] = [0, 0, 0];
+      for (let p = input; p < input + length; ) {
+        const step = p - input;
+        p = this.exports.scanSplit(s, sB, sC, sD, p, fromB + step, fromC + step, fromD + step, input + length, input + length, fromC + this.overlap, fromD + this.overlap, outputFrom * 4, events, eventsEnd);
         s = words[0];
-        sB = words[2];
+        [sB, sC, sD] = [words[2], words[3], words[4]];
         if (deliver(offset)) return;
       }
-      s = sB;
+      s = sD;
     }
   }
 }

@@ -108,13 +108,14 @@ describe('Prefilter', () => {
     }
   });
 
-  it('the WebAssembly loop finds a keyword and an anchor at every offset around where it splits a chunk in two', () => {
+  it('the WebAssembly loop finds a keyword and an anchor, once, at every offset around where it splits a chunk in four', () => {
     const kernel = readFileSync(new URL('../../dist/prefilter.wasm', import.meta.url));
     const keyword = 'a-long-keyword-of-thirty-seven-chars!';
     const prefilter = new Prefilter([[keyword], ['zz']], { kernel, anchorsByRule: [[keyword], ['q']] });
     for (const n of [3_000, 65_536 + 3_000]) {
-      // The halves meet near the middle of each 64 KB chunk: sweep a window around it.
-      const middles = n > 65_536 ? [32_768, 65_536 + (n - 65_536) / 2] : [n / 2];
+      // The four parts of each 64 KB chunk meet near its quarters: sweep a window around each.
+      const quarters = (from: number, size: number) => [1, 2, 3].map((q) => from + Math.round((q * size) / 4));
+      const middles = n > 65_536 ? [...quarters(0, 65_536), ...quarters(65_536, n - 65_536)] : quarters(0, n);
       for (const middle of middles) {
         for (let at = middle - 80; at <= middle + 80; at++) {
           const text = `${'.'.repeat(at)}${keyword.toUpperCase()}${'.'.repeat(n - at)}`;
