@@ -366,8 +366,12 @@ function flatOutputs(tables: PrefilterTables, classes: number): { at: Int32Array
   return { at, data };
 }
 
-/** Leads are looked for in blocks of this many bytes; a block that is all ASCII is skipped whole. */
+/**
+ * Leads are looked for in blocks of this many bytes, and within a block that is not all ASCII, in
+ * small blocks: a block or small block that is all ASCII is skipped whole.
+ */
 const LEAD_BLOCK = 4096;
+const LEAD_SMALL_BLOCK = 256;
 
 /** A copy of `array` with twice the room, its first `used` values kept. */
 function grow(array: Int32Array, used: number): Int32Array {
@@ -555,20 +559,26 @@ export class Prefilter {
     for (let block = 0; block < bytes.length; block += LEAD_BLOCK) {
       const end = Math.min(bytes.length, block + LEAD_BLOCK);
       if (isAscii(bytes.subarray(block, end))) continue;
-      for (let i = block; i < end; i++) {
-        const b = bytes[i];
-        if (b < 0xc2 || b > 0xf4) continue;
-        if (count === MAX_STARTS) {
-          this.leadCount = -1; // bounded memory: anchor starts of this pass go unused
-          return;
+      // A block with a few non-ASCII characters (a name, a symbol in a comment) is looked at byte
+      // by byte only where they are: its small blocks that are all ASCII are skipped too.
+      for (let small = block; small < end; small += LEAD_SMALL_BLOCK) {
+        const smallEnd = Math.min(end, small + LEAD_SMALL_BLOCK);
+        if (isAscii(bytes.subarray(small, smallEnd))) continue;
+        for (let i = small; i < smallEnd; i++) {
+          const b = bytes[i];
+          if (b < 0xc2 || b > 0xf4) continue;
+          if (count === MAX_STARTS) {
+            this.leadCount = -1; // bounded memory: anchor starts of this pass go unused
+            return;
+          }
+          if (count === this.leads.length) {
+            this.leads = grow(this.leads, count);
+            this.shrinkThrough = grow(this.shrinkThrough, count);
+          }
+          shrink += this.shrinkAt(i, text);
+          this.leads[count] = i;
+          this.shrinkThrough[count++] = shrink;
         }
-        if (count === this.leads.length) {
-          this.leads = grow(this.leads, count);
-          this.shrinkThrough = grow(this.shrinkThrough, count);
-        }
-        shrink += this.shrinkAt(i, text);
-        this.leads[count] = i;
-        this.shrinkThrough[count++] = shrink;
       }
     }
     this.leadCount = count;

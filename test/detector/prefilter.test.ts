@@ -93,7 +93,9 @@ describe('Prefilter', () => {
       // Mostly ASCII, with non-ASCII characters on both sides of where 4 KB blocks meet (a block
       // that is all ASCII is skipped when leads are looked for).
       const sparse = ['ab', '.'.repeat(4094), 'é', 'ab', '-'.repeat(4091), '😀ab', ' '.repeat(9000), '中', 'AB'].join('');
-      for (const text of ['é ab 😀 AB 中ab', 'é ab 😀 AB 中ab —\n'.repeat(5_000), sparse]) {
+      // Characters that straddle where the 256-byte small blocks within a 4 KB block meet.
+      const straddling = ['.'.repeat(255), 'é', 'ab', '.'.repeat(251), '😀', 'ab', '.'.repeat(250), '中', 'ab', '.'.repeat(6000)].join('');
+      for (const text of ['é ab 😀 AB 中ab', 'é ab 😀 AB 中ab —\n'.repeat(5_000), sparse, straddling]) {
         const expected = [...text.matchAll(/ab/gi)].map((m) => m.index);
         for (const bytes of [Buffer.from(text), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])]) {
           prefilter.markBytes(bytes);
