@@ -123,6 +123,7 @@ declare const WebAssembly: {
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  timesFour(at: number, count: number): void;
   scan(state: number, from: number, end: number, outputFrom: number, events: number, eventsEnd: number): number;
   scanSplit(
     stateA: number,
@@ -183,9 +184,10 @@ class Kernel {
     if (missing > 0) this.exports.memory.grow(Math.ceil(missing / 65536));
     this.memory = new Uint8Array(this.exports.memory.buffer);
     this.words = new Int32Array(this.exports.memory.buffer);
-    for (let byte = 0; byte < 256; byte++) this.words[KERNEL_CLASSES / 4 + byte] = classOf[byte] * 4;
-    const table = this.words.subarray(KERNEL_TABLE / 4, KERNEL_TABLE / 4 + delta.length);
-    for (let i = 0; i < delta.length; i++) table[i] = delta[i] * 4;
+    this.words.set(classOf, KERNEL_CLASSES / 4);
+    this.words.set(delta, KERNEL_TABLE / 4);
+    this.exports.timesFour(KERNEL_CLASSES, 256);
+    this.exports.timesFour(KERNEL_TABLE, delta.length);
   }
 
   /**
