@@ -21,9 +21,13 @@ export interface PrefilterTables {
   outputFrom: number;
   /** The longest keyword or anchor (the kernel's two half-walks overlap by this less one). */
   longest: number;
-  outputs: [number, number[]][];
-  /** For output states where anchors end: pairs of (rule index, anchor length). */
-  anchorOutputs: [number, number[]][];
+  /**
+   * The outputs, flat as the walk reads them: for the output state numbered `index` from
+   * `outputFrom`, `outputData` from `outputAt[index]` holds its rule count, those rules (ascending),
+   * its anchor count, and that many pairs (rule, anchor length) for the anchors that end there.
+   */
+  outputAt: Int32Array;
+  outputData: Int32Array;
   alwaysRun: number[];
   gatedCount: number;
 }
@@ -42,9 +46,10 @@ export interface PrefilterOptions {
 
 /**
  * How the tables are laid out: raised whenever `buildTables` changes what it builds, so tables a
- * previous build wrote are built again rather than used. (2: UTF-8 leads are no longer a class.)
+ * previous build wrote are built again rather than used. (2: UTF-8 leads are no longer a class.
+ * 3: the outputs are stored flat, as the walk reads them.)
  */
-const TABLES_VERSION = 2;
+const TABLES_VERSION = 3;
 
 /**
  * Identifies a keyword and anchor list (and the table layout): tables built for one list are only
@@ -58,16 +63,18 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Tables as bytes: a 4-byte header length, a JSON header, padding to 4 bytes, then the transition
- * table as it lies in memory. Loading is a read and one copy, not a parse (the table is ~360 KB).
+ * table and the flat outputs as they lie in memory. Loading is a read and one copy, not a parse
+ * (the table is ~360 KB), and allocates next to nothing: a pre-commit run loads them every time.
  */
 export function encodeTables(tables: PrefilterTables): Uint8Array {
-  const { delta, classOf, ...rest } = tables;
-  const header = Buffer.from(JSON.stringify({ ...rest, classOf: [...classOf], deltaLength: delta.length, littleEndian: LITTLE_ENDIAN }));
+  const { delta, classOf, outputAt, outputData, ...rest } = tables;
+  const header = Buffer.from(JSON.stringify({ ...rest, classOf: [...classOf], deltaLength: delta.length, outputAtLength: outputAt.length, outputDataLength: outputData.length, littleEndian: LITTLE_ENDIAN }));
   const start = (4 + header.length + 3) & ~3;
-  const out = Buffer.alloc(start + delta.byteLength);
+  const out = Buffer.alloc(start + delta.byteLength + outputAt.byteLength + outputData.byteLength);
   out.writeUInt32LE(header.length, 0);
   header.copy(out, 4);
-  Buffer.from(delta.buffer, delta.byteOffset, delta.byteLength).copy(out, start);
+  let at = start;
+  for (const words of [delta, outputAt, outputData]) at += Buffer.from(words.buffer, words.byteOffset, words.byteLength).copy(out, at);
   return out;
 }
 
@@ -76,14 +83,24 @@ export function decodeTables(bytes: Uint8Array): PrefilterTables | undefined {
   try {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const length = buffer.readUInt32LE(0);
-    const header = JSON.parse(buffer.toString('utf8', 4, 4 + length)) as Omit<PrefilterTables, 'delta' | 'classOf'> & { classOf: number[]; deltaLength: number; littleEndian: boolean };
+    type Header = Omit<PrefilterTables, 'delta' | 'classOf' | 'outputAt' | 'outputData'> & { classOf: number[]; deltaLength: number; outputAtLength: number; outputDataLength: number; littleEndian: boolean };
+    const header = JSON.parse(buffer.toString('utf8', 4, 4 + length)) as Header;
     const start = (4 + length + 3) & ~3;
-    if (header.littleEndian !== LITTLE_ENDIAN || header.classOf.length !== 256 || buffer.length !== start + header.deltaLength * 4 || typeof header.outputFrom !== 'number' || typeof header.longest !== 'number' || !Array.isArray(header.anchorOutputs)) return undefined;
+    const { deltaLength, outputAtLength, outputDataLength, littleEndian, classOf, ...rest } = header;
+    const words = deltaLength + outputAtLength + outputDataLength;
+    if (littleEndian !== LITTLE_ENDIAN || classOf.length !== 256 || !Number.isInteger(words) || buffer.length !== start + words * 4 || typeof rest.outputFrom !== 'number' || typeof rest.longest !== 'number') return undefined;
+    // One output state per class-count entries of the table from outputFrom on.
+    if (outputAtLength * (Math.max(...classOf) + 1) !== deltaLength - rest.outputFrom) return undefined;
     // A copy: typed arrays need an aligned offset, and the file buffer may not give one.
-    const delta = new Int32Array(header.deltaLength);
-    new Uint8Array(delta.buffer).set(buffer.subarray(start));
-    const { deltaLength: _length, littleEndian: _endian, classOf, ...rest } = header;
-    return { ...rest, classOf: Uint8Array.from(classOf), delta };
+    const all = new Int32Array(words);
+    new Uint8Array(all.buffer).set(buffer.subarray(start));
+    return {
+      ...rest,
+      classOf: Uint8Array.from(classOf),
+      delta: all.subarray(0, deltaLength),
+      outputAt: all.subarray(deltaLength, deltaLength + outputAtLength),
+      outputData: all.subarray(deltaLength + outputAtLength),
+    };
   } catch {
     return undefined;
   }
@@ -318,12 +335,15 @@ export function buildTables(keywordsByRule: readonly (readonly string[])[], anch
   const renamed = new Int32Array(states);
   order.forEach((old, state) => (renamed[old] = state));
   const delta = new Int32Array(states * classes);
-  const outputs: [number, number[]][] = [];
-  const anchorOutputs: [number, number[]][] = [];
+  const outputAt = new Int32Array(states - quiet);
+  const outputData: number[] = [];
   order.forEach((old, state) => {
     for (let cls = 0; cls < classes; cls++) delta[state * classes + cls] = renamed[trie[old * classes + cls]] * classes;
-    if (marksAt[old]?.size) outputs.push([state * classes, [...marksAt[old]].sort((a, b) => a - b)]);
-    if (anchorsAt[old]?.size) anchorOutputs.push([state * classes, [...anchorsAt[old].values()].flat()]);
+    if (state < quiet) return;
+    outputAt[state - quiet] = outputData.length;
+    const rules = [...(marksAt[old] ?? [])].sort((a, b) => a - b);
+    const pairs = [...(anchorsAt[old]?.values() ?? [])];
+    outputData.push(rules.length, ...rules, pairs.length, ...pairs.flat());
   });
   return {
     key: prefilterKey(keywordsByRule, anchorsByRule),
@@ -331,44 +351,11 @@ export function buildTables(keywordsByRule: readonly (readonly string[])[], anch
     delta,
     outputFrom: quiet * classes,
     longest: patterns.reduce((n, p) => Math.max(n, p.text.length), 0),
-    outputs,
-    anchorOutputs,
+    outputAt,
+    outputData: Int32Array.from(outputData),
     alwaysRun,
     gatedCount: keywordsByRule.length - alwaysRun.length,
   };
-}
-
-/**
- * The walk's view of the outputs: at `at[index]` (index = output state's number from `outputFrom`)
- * in `data`, the rule count and rules, then the anchor pair count and (rule, length) pairs.
- */
-function flatOutputs(tables: PrefilterTables, classes: number): { at: Int32Array; data: Int32Array } {
-  const count = (tables.delta.length - tables.outputFrom) / classes;
-  const rules: (number[] | undefined)[] = new Array<number[] | undefined>(count);
-  const pairs: (number[] | undefined)[] = new Array<number[] | undefined>(count);
-  let size = 2 * count;
-  for (const [state, list] of tables.outputs) {
-    rules[(state - tables.outputFrom) / classes] = list;
-    size += list.length;
-  }
-  for (const [state, list] of tables.anchorOutputs) {
-    pairs[(state - tables.outputFrom) / classes] = list;
-    size += list.length;
-  }
-  // Typed arrays filled in place: this runs at every start, the pre-commit hook's included.
-  const at = new Int32Array(count);
-  const data = new Int32Array(size);
-  let k = 0;
-  const put = (list: number[] | undefined, length: number): void => {
-    data[k++] = length;
-    if (list !== undefined) for (const value of list) data[k++] = value;
-  };
-  for (let index = 0; index < count; index++) {
-    at[index] = k;
-    put(rules[index], rules[index]?.length ?? 0);
-    put(pairs[index], (pairs[index]?.length ?? 0) / 2);
-  }
-  return { at, data };
 }
 
 /**
@@ -449,12 +436,19 @@ export class Prefilter {
     this.outputFrom = tables.outputFrom;
     this.classes = Math.max(...tables.classOf) + 1;
     this.gatedCount = tables.gatedCount;
-    this.hasAnchors = tables.anchorOutputs.length > 0;
-    ({ at: this.outputAt, data: this.outputData } = flatOutputs(tables, this.classes));
+    this.outputAt = tables.outputAt;
+    this.outputData = tables.outputData;
     // The tables' rules: these rules, or more (see `ruleAt`).
     const tableRules = tables.gatedCount + tables.alwaysRun.length;
     this.anchored = new Uint8Array(tableRules);
-    for (const [, pairs] of tables.anchorOutputs) for (let k = 0; k < pairs.length; k += 2) this.anchored[pairs[k]] = 1;
+    let anchors = 0;
+    for (let index = 0; index < this.outputAt.length; index++) {
+      const at = this.outputAt[index] + 1 + this.outputData[this.outputAt[index]];
+      const pairs = this.outputData[at];
+      for (let k = 0; k < pairs; k++) this.anchored[this.outputData[at + 1 + 2 * k]] = 1;
+      anchors += pairs;
+    }
+    this.hasAnchors = anchors > 0;
     this.marks = new Uint8Array(tableRules);
     this.startCounts = new Int32Array(tableRules);
     this.callerMarks = new Uint8Array(keywordsByRule.length);

@@ -57,8 +57,8 @@ describe('Prefilter', () => {
       expect(shipped.key).toBe(fresh.key);
       expect(shipped.classOf).toEqual(fresh.classOf);
       expect(shipped.delta).toEqual(fresh.delta);
-      expect(shipped.outputs).toEqual(fresh.outputs);
-      expect(shipped.anchorOutputs).toEqual(fresh.anchorOutputs);
+      expect(shipped.outputAt).toEqual(fresh.outputAt);
+      expect(shipped.outputData).toEqual(fresh.outputData);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
