@@ -19,7 +19,7 @@ export interface PrefilterTables {
   delta: Int32Array;
   /** States at or above this (pre-multiplied) one have outputs. */
   outputFrom: number;
-  /** The longest keyword or anchor (the kernel's two half-walks overlap by this less one). */
+  /** The longest keyword or anchor (the kernel's interleaved walks overlap by this less one). */
   longest: number;
   /**
    * The outputs, flat as the walk reads them: for the output state numbered `index` from
@@ -341,9 +341,13 @@ export function buildTables(keywordsByRule: readonly (readonly string[])[], anch
     for (let cls = 0; cls < classes; cls++) delta[state * classes + cls] = renamed[trie[old * classes + cls]] * classes;
     if (state < quiet) return;
     outputAt[state - quiet] = outputData.length;
+    // Loops, not push(...spread): a keyword thousands of rules share would outgrow the call stack.
     const rules = [...(marksAt[old] ?? [])].sort((a, b) => a - b);
+    outputData.push(rules.length);
+    for (const rule of rules) outputData.push(rule);
     const pairs = [...(anchorsAt[old]?.values() ?? [])];
-    outputData.push(rules.length, ...rules, pairs.length, ...pairs.flat());
+    outputData.push(pairs.length);
+    for (const [rule, length] of pairs) outputData.push(rule, length);
   });
   return {
     key: prefilterKey(keywordsByRule, anchorsByRule),
