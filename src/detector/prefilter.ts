@@ -187,7 +187,7 @@ class Kernel {
   private readonly events: number;
   private readonly input: number;
 
-  /** `overlap`: the longest pattern's length less one, what the second half's walk reads before its half. */
+  /** `overlap`: the longest pattern's length less one: what each walk but the first reads before its part. */
   constructor(
     wasm: Uint8Array,
     classOf: Uint8Array,
