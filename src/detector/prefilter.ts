@@ -16,8 +16,13 @@ import { isAscii } from 'node:buffer';
 export interface PrefilterTables {
   key: string;
   classOf: Uint8Array;
+  /**
+   * The transitions: the entry at (state / 4 + class) holds the next state. A state is a byte
+   * offset into this table (its number times the class count, times 4), so the kernel steps with an
+   * add and a load, and the tables load without any per-entry work.
+   */
   delta: Int32Array;
-  /** States at or above this (pre-multiplied) one have outputs. */
+  /** States at or above this one have outputs. */
   outputFrom: number;
   /** The longest keyword or anchor (the kernel's interleaved walks overlap by this less one). */
   longest: number;
@@ -47,9 +52,9 @@ export interface PrefilterOptions {
 /**
  * How the tables are laid out: raised whenever `buildTables` changes what it builds, so tables a
  * previous build wrote are built again rather than used. (2: UTF-8 leads are no longer a class.
- * 3: the outputs are stored flat, as the walk reads them.)
+ * 3: the outputs are stored flat, as the walk reads them. 4: states are byte offsets.)
  */
-const TABLES_VERSION = 3;
+const TABLES_VERSION = 4;
 
 /**
  * Identifies a keyword and anchor list (and the table layout): tables built for one list are only
@@ -90,7 +95,7 @@ export function decodeTables(bytes: Uint8Array): PrefilterTables | undefined {
     const words = deltaLength + outputAtLength + outputDataLength;
     if (littleEndian !== LITTLE_ENDIAN || classOf.length !== 256 || !Number.isInteger(words) || buffer.length !== start + words * 4 || typeof rest.outputFrom !== 'number' || typeof rest.longest !== 'number') return undefined;
     // One output state per class-count entries of the table from outputFrom on.
-    if (outputAtLength * (Math.max(...classOf) + 1) !== deltaLength - rest.outputFrom) return undefined;
+    if (outputAtLength * (Math.max(...classOf) + 1) * 4 !== deltaLength * 4 - rest.outputFrom) return undefined;
     // A copy: typed arrays need an aligned offset, and the file buffer may not give one.
     const all = new Int32Array(words);
     new Uint8Array(all.buffer).set(buffer.subarray(start));
@@ -140,7 +145,6 @@ declare const WebAssembly: {
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  timesFour(at: number, count: number): void;
   scan(state: number, from: number, end: number, outputFrom: number, events: number, eventsEnd: number): number;
   scanSplit(
     stateA: number,
@@ -161,10 +165,7 @@ interface KernelExports {
   ): number;
 }
 
-/**
- * The kernel's memory layout (prefilter.wat): result slots, the class table (i32 per byte), the
- * transition table. In the kernel a state is a byte offset into the table: this file's state times 4.
- */
+/** The kernel's memory layout (prefilter.wat): result slots, the class table (i32 per byte), the transition table. */
 const KERNEL_CLASSES = 32;
 const KERNEL_TABLE = KERNEL_CLASSES + 256 * 4;
 /** Events (state, position) the kernel collects before JS reads them: one call per batch, not per hit. */
@@ -201,10 +202,8 @@ class Kernel {
     if (missing > 0) this.exports.memory.grow(Math.ceil(missing / 65536));
     this.memory = new Uint8Array(this.exports.memory.buffer);
     this.words = new Int32Array(this.exports.memory.buffer);
-    this.words.set(classOf, KERNEL_CLASSES / 4);
+    for (let byte = 0; byte < 256; byte++) this.words[KERNEL_CLASSES / 4 + byte] = classOf[byte] * 4;
     this.words.set(delta, KERNEL_TABLE / 4);
-    this.exports.timesFour(KERNEL_CLASSES, 256);
-    this.exports.timesFour(KERNEL_TABLE, delta.length);
   }
 
   /**
@@ -217,7 +216,7 @@ class Kernel {
     const deliver = (offset: number): boolean => {
       const stop = words[1] >> 2;
       for (let e = events >> 2; e < stop; e += 2) {
-        if (onOutput(words[e] >> 2, offset + words[e + 1] - input)) return true;
+        if (onOutput(words[e], offset + words[e + 1] - input)) return true;
       }
       return false;
     };
@@ -227,7 +226,7 @@ class Kernel {
       this.memory.set(n === bytes.length ? bytes : bytes.subarray(offset, offset + n), input);
       if (n < SPLIT_MIN_BYTES + 3 * this.overlap) {
         for (let p = input; p < input + n; ) {
-          p = this.exports.scan(s, p, input + n, outputFrom * 4, events, eventsEnd);
+          p = this.exports.scan(s, p, input + n, outputFrom, events, eventsEnd);
           s = words[0];
           if (deliver(offset)) return;
         }
@@ -245,7 +244,7 @@ class Kernel {
       let [sB, sC, sD] = [0, 0, 0];
       for (let p = input; p < input + length; ) {
         const step = p - input;
-        p = this.exports.scanSplit(s, sB, sC, sD, p, fromB + step, fromC + step, fromD + step, input + length, input + length, fromC + this.overlap, fromD + this.overlap, outputFrom * 4, events, eventsEnd);
+        p = this.exports.scanSplit(s, sB, sC, sD, p, fromB + step, fromC + step, fromD + step, input + length, input + length, fromC + this.overlap, fromD + this.overlap, outputFrom, events, eventsEnd);
         s = words[0];
         [sB, sC, sD] = [words[2], words[3], words[4]];
         if (deliver(offset)) return;
@@ -326,7 +325,7 @@ export function buildTables(keywordsByRule: readonly (readonly string[])[], anch
   }
 
   // Renumber: states without outputs first (the root stays 0, it has none), then those with
-  // outputs; pre-multiply targets by the class count so the loop does one add per character.
+  // outputs; a state becomes its byte offset in the table (number × class count × 4).
   const hasOutput = (s: number) => (marksAt[s]?.size ?? 0) + (anchorsAt[s]?.size ?? 0) > 0;
   const order: number[] = [];
   for (let s = 0; s < states; s++) if (!hasOutput(s)) order.push(s);
@@ -338,7 +337,7 @@ export function buildTables(keywordsByRule: readonly (readonly string[])[], anch
   const outputAt = new Int32Array(states - quiet);
   const outputData: number[] = [];
   order.forEach((old, state) => {
-    for (let cls = 0; cls < classes; cls++) delta[state * classes + cls] = renamed[trie[old * classes + cls]] * classes;
+    for (let cls = 0; cls < classes; cls++) delta[state * classes + cls] = renamed[trie[old * classes + cls]] * classes * 4;
     if (state < quiet) return;
     outputAt[state - quiet] = outputData.length;
     // Loops, not push(...spread): a keyword thousands of rules share would outgrow the call stack.
@@ -353,7 +352,7 @@ export function buildTables(keywordsByRule: readonly (readonly string[])[], anch
     key: prefilterKey(keywordsByRule, anchorsByRule),
     classOf,
     delta,
-    outputFrom: quiet * classes,
+    outputFrom: quiet * classes * 4,
     longest: patterns.reduce((n, p) => Math.max(n, p.text.length), 0),
     outputAt,
     outputData: Int32Array.from(outputData),
@@ -514,7 +513,7 @@ export class Prefilter {
     const { classOf, delta, outputFrom } = this;
     let s = 0;
     for (let i = 0, n = bytes.length; i < n; i++) {
-      s = delta[s + classOf[bytes[i]]];
+      s = delta[(s >> 2) + classOf[bytes[i]]];
       if (s >= outputFrom && this.onOutput(s, i + 1)) return;
     }
   }
@@ -522,7 +521,7 @@ export class Prefilter {
   /** At an output state, after the byte before `end`: marks rules, records anchor starts; true to stop the pass. */
   private readonly onOutput = (state: number, end: number): boolean => {
     const data = this.outputData;
-    let at = this.outputAt[((state - this.outputFrom) / this.classes) | 0];
+    let at = this.outputAt[((state - this.outputFrom) / (4 * this.classes)) | 0];
     const hit = this.marks;
     for (let stop = at + 1 + data[at++]; at < stop; at++) {
       if (hit[data[at]] === 0) {

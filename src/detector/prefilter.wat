@@ -9,26 +9,12 @@
 ;;   bytes 8-19    `scanSplit`: the states of walks B, C and D
 ;;   bytes 32-1055 the character class of each byte, i32, times 4 (0 for bytes no pattern has)
 ;;   from 1056     the transition table, i32: the entry at byte (state + class) holds the next
-;;                 state. States here are byte offsets into the table: prefilter.ts's states (already
-;;                 pre-multiplied by the class count) times 4, so a step is an add and a load, with no
-;;                 shift on the path from one state to the next (the byte's class is looked up
-;;                 beside it, off that path)
+;;                 state. States are byte offsets into the table (prefilter.ts builds them so), so a
+;;                 step is an add and a load, with no shift on the path from one state to the next
+;;                 (the byte's class is looked up beside it, off that path)
 ;;   after it      the event buffer, then the input (copied in by chunks)
 (module
   (memory (export "memory") 1)
-
-  ;; Multiplies the count i32s from byte at by 4 in place: prefilter.ts copies its table in as
-  ;; is (states pre-multiplied by the class count), and this makes the states byte offsets. Here,
-  ;; not in JavaScript: a hook's first and only pass runs before any JavaScript loop is optimized.
-  (func (export "timesFour") (param $at i32) (param $count i32)
-    (local $end i32)
-    (local.set $end (i32.add (local.get $at) (i32.shl (local.get $count) (i32.const 2))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
-        (i32.store (local.get $at) (i32.shl (i32.load (local.get $at)) (i32.const 2)))
-        (local.set $at (i32.add (local.get $at) (i32.const 4)))
-        (br $next))))
 
   ;; Walks the bytes [p, end) from state s. At each state at or above outputFrom (a pattern ends
   ;; there) it appends an event, the pair (state, position after the byte), to [events, eventsEnd).
