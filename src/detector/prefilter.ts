@@ -384,12 +384,13 @@ export class Prefilter {
   private readonly tables: PrefilterTables;
   /** The class of each byte: 0 for bytes no pattern has. */
   private readonly classOf: Uint8Array;
-  /** Transitions, indexed by `state * classes + class`, holding the next state pre-multiplied by the class count. */
+  /** Transitions: the next state is at `state / 4 + class` (see `PrefilterTables.delta`). */
   private readonly delta: Int32Array;
-  /** States at or above this one (pre-multiplied) have outputs; the others have none. */
+  /** States at or above this one have outputs; the others have none. */
   private readonly outputFrom: number;
-  private readonly classes: number;
-  /** Each output state's rules and anchors (see `flatOutputs`). */
+  /** Bytes a state takes in the table (4 per class): state offsets step by this. */
+  private readonly stateSize: number;
+  /** Each output state's rules and anchors (see `PrefilterTables.outputAt`). */
   private readonly outputAt: Int32Array;
   private readonly outputData: Int32Array;
   private readonly gatedCount: number;
@@ -437,7 +438,7 @@ export class Prefilter {
     this.classOf = tables.classOf;
     this.delta = tables.delta;
     this.outputFrom = tables.outputFrom;
-    this.classes = Math.max(...tables.classOf) + 1;
+    this.stateSize = 4 * (Math.max(...tables.classOf) + 1);
     this.gatedCount = tables.gatedCount;
     this.outputAt = tables.outputAt;
     this.outputData = tables.outputData;
@@ -521,7 +522,7 @@ export class Prefilter {
   /** At an output state, after the byte before `end`: marks rules, records anchor starts; true to stop the pass. */
   private readonly onOutput = (state: number, end: number): boolean => {
     const data = this.outputData;
-    let at = this.outputAt[((state - this.outputFrom) / (4 * this.classes)) | 0];
+    let at = this.outputAt[((state - this.outputFrom) / this.stateSize) | 0];
     const hit = this.marks;
     for (let stop = at + 1 + data[at++]; at < stop; at++) {
       if (hit[data[at]] === 0) {
