@@ -20,26 +20,36 @@ export interface InitOptions {
 const HUSKY_VERSION = '^9.1.7';
 const MARKER = 'leakproof staged';
 
+const HEADER = '# leakproof: stop commits that add secrets (emergency only: git commit --no-verify)';
+
+function dependencyBlock(command: string): string {
+  return [
+    HEADER,
+    'if [ ! -x node_modules/.bin/leakproof ]; then',
+    '  echo "leakproof: node_modules/.bin/leakproof not found, so staged files cannot be checked for secrets: run npm install. Commit stopped." >&2',
+    '  exit 1',
+    'fi',
+    command,
+    '',
+  ].join('\n');
+}
+
+/** Blocks earlier versions wrote, which `init` replaces with today's: the npx one made every commit ~0.7 s slower. */
+const OLD_BLOCKS = [dependencyBlock('npx --no-install leakproof staged || exit $?')];
+
 /**
  * The hook lines. They fail the commit when leakproof cannot be found: a security hook that is
  * skipped without a word is worse than none. `|| exit $?` so lines appended after ours cannot
  * turn a refusal into a pass in hooks that do not run under `sh -e`.
  */
 export function hookBlock(asDependency: boolean): string {
-  const header = '# leakproof: stop commits that add secrets (emergency only: git commit --no-verify)';
   if (asDependency) {
-    return [
-      header,
-      'if [ ! -x node_modules/.bin/leakproof ]; then',
-      '  echo "leakproof: node_modules/.bin/leakproof not found, so staged files cannot be checked for secrets: run npm install. Commit stopped." >&2',
-      '  exit 1',
-      'fi',
-      'npx --no-install leakproof staged || exit $?',
-      '',
-    ].join('\n');
+    // The command itself, not `npx --no-install leakproof`: npx costs ~0.7 s of every commit on
+    // its own (0.85 s against 0.18 s for the whole check, on a 2-core machine).
+    return dependencyBlock('node_modules/.bin/leakproof staged || exit $?');
   }
   return [
-    header,
+    HEADER,
     'if ! command -v leakproof >/dev/null 2>&1; then',
     '  echo "leakproof: command not found on PATH, so staged files cannot be checked for secrets: install it (npm install -g leakproof). Commit stopped." >&2',
     '  exit 1',
@@ -145,6 +155,11 @@ function installHook(file: string, block: string, options: { top: string; force:
     return [`wrote ${shown}: it runs leakproof staged before each commit`];
   }
   const current = readFileSync(file, 'utf8');
+  const old = OLD_BLOCKS.find((text) => text !== block && current.includes(text));
+  if (old !== undefined) {
+    writeFileSync(file, current.replace(old, () => block));
+    return [`updated the leakproof lines in ${shown}: they run node_modules/.bin/leakproof itself, not through npx (~0.7 s less per commit)`];
+  }
   if (current.includes(MARKER)) return [`${shown} already runs leakproof staged: nothing to do`];
   const firstLine = current.split('\n')[0];
   const shell = firstLine.startsWith('#!') ? /\b(sh|bash|dash|zsh|ksh)\b/.test(firstLine) : !options.needsShebang;

@@ -37,7 +37,7 @@ function nodeProject(options: { husky: boolean; pkg?: Record<string, unknown> })
 
 const head = (dir: string) => spawnSync('git', ['rev-parse', '-q', '--verify', 'HEAD'], { cwd: dir, encoding: 'utf8' }).stdout.trim();
 
-// The husky tests go through npx on every commit (1–2 s each), hence their longer time limits.
+// The husky tests run several real commits through the hook, hence their longer time limits.
 describe('leakproof init', () => {
   it('with husky: the hook refuses a commit that adds a key and lets the fixed one through', () => {
     const dir = nodeProject({ husky: true });
@@ -46,7 +46,7 @@ describe('leakproof init', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/wrote \.husky\/pre-commit/);
     expect(r.stdout).toMatch(/husky activated the hook/);
-    expect(readFileSync(join(dir, '.husky/pre-commit'), 'utf8')).toMatch(/^npx --no-install leakproof staged/m);
+    expect(readFileSync(join(dir, '.husky/pre-commit'), 'utf8')).toMatch(/^node_modules\/\.bin\/leakproof staged \|\| exit \$\?$/m);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
     expect(pkg.scripts.prepare).toBe('husky');
     expect(pkg.devDependencies.husky).toMatch(/^\^9/);
@@ -91,6 +91,37 @@ describe('leakproof init', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/already runs leakproof staged: nothing to do/);
     expect(readFileSync(join(dir, '.husky/pre-commit'), 'utf8')).toBe(hook);
+  }, 120_000);
+
+  it('replaces the npx line an earlier version wrote, keeping the rest of the hook', () => {
+    const dir = nodeProject({ husky: true });
+    const npxBlock = [
+      '# leakproof: stop commits that add secrets (emergency only: git commit --no-verify)',
+      'if [ ! -x node_modules/.bin/leakproof ]; then',
+      '  echo "leakproof: node_modules/.bin/leakproof not found, so staged files cannot be checked for secrets: run npm install. Commit stopped." >&2',
+      '  exit 1',
+      'fi',
+      'npx --no-install leakproof staged || exit $?',
+      '',
+    ].join('\n');
+    writeFiles(dir, { '.husky/pre-commit': `echo before\n\n${npxBlock}echo after\n` });
+    const r = runCli(['init'], { cwd: dir, env: gitEnv() });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/updated the leakproof lines in \.husky\/pre-commit: they run node_modules\/\.bin\/leakproof itself, not through npx/);
+    const hook = readFileSync(join(dir, '.husky/pre-commit'), 'utf8');
+    expect(hook).not.toContain('npx');
+    expect(hook).toMatch(/^echo before\n\n# leakproof: [^\n]*\n[\s\S]*^node_modules\/\.bin\/leakproof staged \|\| exit \$\?\necho after\n$/m);
+    // The updated hook still stops a key.
+    git(dir, 'add', 'package.json', '.gitignore', '.husky/pre-commit');
+    expect(commit(dir, []).code).toBe(0);
+    writeFiles(dir, { 'k.js': `const k = '${resendKey(5)}';\n` });
+    git(dir, 'add', 'k.js');
+    const refused = commit(dir, []);
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('k.js:1');
+    // Once updated, init has nothing more to do.
+    expect(runCli(['init'], { cwd: dir, env: gitEnv() }).stdout).toMatch(/already runs leakproof staged: nothing to do/);
   }, 120_000);
 
   it('partial staging through the hook: the unstaged key does not block, the staged one does', () => {
