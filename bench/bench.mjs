@@ -22,11 +22,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import os from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -596,7 +596,24 @@ function stageThreeFiles() {
   return { files, restore: () => git(WORKTREE, ['checkout', '-q', 'HEAD', '--', ...files]) };
 }
 
-function stagedTask(env, commands, files) {
+/**
+ * The pre-commit hook as `leakproof init` writes it for a project that depends on leakproof, with
+ * node_modules/.bin/leakproof linked to this build in the work tree (removed by the returned
+ * function): what a commit runs, shell and shim included. Undefined if it cannot be set up.
+ */
+async function installInitHook() {
+  const nodeModules = join(WORKTREE, 'node_modules');
+  const hookModule = join(REPO, 'dist', 'init', 'hook.js');
+  if (existsSync(nodeModules) || !existsSync(hookModule)) return undefined;
+  const { hookBlock } = await import(pathToFileURL(hookModule).href);
+  mkdirSync(join(nodeModules, '.bin'), { recursive: true });
+  symlinkSync(LEAKPROOF, join(nodeModules, '.bin', 'leakproof'));
+  const file = join(WORK, 'init-hook-pre-commit');
+  writeFileSync(file, `#!/bin/sh\n${hookBlock(true)}`);
+  return { file, remove: () => rmSync(nodeModules, { recursive: true, force: true }) };
+}
+
+function stagedTask(env, commands, files, hook) {
   const inputBytes = files.reduce((n, f) => n + statSync(join(WORKTREE, f)).size, 0);
   const notes = [];
   const tools = [{ name: 'node -e 0 (floor)', short: 'node -e 0', cmd: 'node', args: ['-e', '0'] }];
@@ -611,6 +628,9 @@ function stagedTask(env, commands, files) {
     writeFileSync(STAGED_CONFIG_RULES, 'rules:\n  dirs: [./staged-rules]\n');
     tools.push({ name: 'leakproof staged, with a rule folder', short: 'rule folder', cmd: 'node', args: [LEAKPROOF, 'staged', '--format', 'json', '--config', STAGED_CONFIG_RULES], count: countLeakproof });
   } else notes.push('`leakproof staged` does not exist yet in this build: skipped');
+  if (hook) {
+    tools.push({ name: 'the hook `leakproof init` writes (sh, node_modules/.bin/leakproof staged)', short: 'init hook', cmd: 'sh', args: [hook] });
+  } else if (commands.has('init')) notes.push('the hook `leakproof init` writes: not timed (this build has no dist/init/hook.js, or the work tree has a node_modules of its own)');
   if (env.gitSecrets) {
     // Exactly what the hook that `git secrets --install` writes runs.
     tools.push({ name: 'git secrets --pre_commit_hook', short: 'git-secrets', cmd: 'git', args: ['secrets', '--pre_commit_hook', '--'], count: countGitSecrets });
@@ -634,6 +654,7 @@ function stagedTask(env, commands, files) {
         ['with config', 'with a config file'],
         ['rule disabled', 'with a rule disabled'],
         ['rule folder', 'with a rule folder'],
+        ['init hook', 'the hook init writes'],
       ]) {
         const withConfig = tools.find((t) => t.short === short && t.wall !== undefined);
         if (!withConfig) continue;
@@ -729,7 +750,7 @@ function toolVersion(cmd, args) {
   return r.status === 0 ? r.stdout.trim().split('\n')[0] : 'unknown';
 }
 
-function main() {
+async function main() {
   const options = parseCli();
   if (!existsSync(join(REPO, 'dist', 'cli', 'main.js'))) fail('dist/ is missing: run `npm run build` first (`npm run bench` does)');
   mkdirSync(WORK, { recursive: true });
@@ -789,13 +810,15 @@ function main() {
   }
   if (want('staged')) {
     const { files, restore } = stageThreeFiles();
+    const hook = commands.has('init') ? await installInitHook() : undefined;
     try {
-      const task = stagedTask(env, commands, files);
+      const task = stagedTask(env, commands, files, hook?.file);
       const runs = Math.max(options.runs, STAGED_MIN_RUNS);
       if (runs > options.runs) task.notes.push(`${runs} timed runs per command (at least ${STAGED_MIN_RUNS} for this task, whatever --runs says)`);
       measureAll(task.tools, runs);
       finish(task);
     } finally {
+      hook?.remove();
       restore();
     }
   }
@@ -815,4 +838,4 @@ function main() {
   console.log(`\nresults: ${out.slice(REPO.length + 1)}`);
 }
 
-main();
+await main();
