@@ -810,8 +810,9 @@ async function main() {
   }
   if (want('staged')) {
     const { files, restore } = stageThreeFiles();
-    const hook = commands.has('init') ? await installInitHook() : undefined;
+    let hook;
     try {
+      if (commands.has('init')) hook = await installInitHook();
       const task = stagedTask(env, commands, files, hook?.file);
       const runs = Math.max(options.runs, STAGED_MIN_RUNS);
       if (runs > options.runs) task.notes.push(`${runs} timed runs per command (at least ${STAGED_MIN_RUNS} for this task, whatever --runs says)`);
