@@ -38,7 +38,7 @@
     (i32.store (i32.const 4) (local.get $events))
     (local.get $p))
 
-;; Four walks in step over the same number of bytes, each from its own state: A from pA, B from
+  ;; Four walks in step over the same number of bytes, each from its own state: A from pA, B from
   ;; pB, C from pC, D from pD, until A reaches endA. A reports every event; B only those that end
   ;; after loB, C after loC and no later than hiC, D after hiC (each of B, C and D starts early
   ;; only to learn its state: see `Kernel.walk`). Each step of a walk waits on its table load, and
