@@ -150,6 +150,8 @@ export class RuleSet {
       rule = this.fragmentRules[i];
       context.id = rule.id;
       context.starts = marks !== undefined ? this.prefilter.startsOf(i, fragment.text) : undefined;
+      // Marked by a keyword, but none of its anchors occurs: every match starts at one (RuleMeta.anchors).
+      if (context.starts !== undefined && context.starts.length === 0) continue;
       rule.handlers.fragment!(fragment, context);
     }
     return dropGenericOverlaps(found);

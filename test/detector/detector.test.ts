@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { detached, RuleSet } from '../../src/detector/detector.js';
 import { compilePatternRule } from '../../src/detector/pattern-rule.js';
+import type { CodeRule } from '../../src/plugins/api.js';
 import { isPlaceholder } from '../../src/detector/secret-checks.js';
 import { reportedFindings, type Finding, type ReportedFinding } from '../../src/findings/finding.js';
 import type { Fragment } from '../../src/sources/fragment.js';
@@ -158,6 +159,25 @@ describe('detector', () => {
     }
     const shown = reportedFindings(found, { showSecrets: true });
     expect(shown.at(0, { snippet: false }).secret).toBe(a);
+  });
+
+  it('runs a rule with anchors only where one occurs, from bytes and from text alike', () => {
+    const calls: string[] = [];
+    const anchored: CodeRule = {
+      meta: { description: 'code', keywords: ['tok'], anchors: ['tok_'] },
+      create: () => ({ fragment: (f) => void calls.push(f.path) }),
+    };
+    const ruleSet = new RuleSet(new Map([['t-code', anchored], rule('t-token', '(tok_[a-z0-9]{12})', 'provider')]), { cwd: '.' });
+    const both = (text: string, path: string) => [
+      ...ruleSet.detect(fragment(text, path)),
+      ...ruleSet.detect({ bytes: Buffer.from(text), path, startLine: 1, origin: 'directory' }),
+    ];
+    // The keyword occurs, no anchor does: the handler is not called.
+    expect(both('a token, tokens', 'keyword-only.txt')).toEqual([]);
+    expect(calls).toEqual([]);
+    // An anchor occurs: it is.
+    expect(both('a token: tok_q8lm3xv0k2zt', 'anchor.txt').map((f) => `${f.ruleId}@${f.column}`)).toEqual(['t-token@10', 't-token@10']);
+    expect(calls).toEqual(['anchor.txt', 'anchor.txt']);
   });
 
   it('secretFrom: a regex that starts at the literal middle reports the whole token, from the lookbehind group', () => {
