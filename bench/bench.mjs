@@ -413,6 +413,7 @@ function runOnce(tool) {
   const started = performance.now();
   const r = spawnSync(argv[0], argv.slice(1), {
     cwd: tool.cwd,
+    env: tool.env === undefined ? process.env : { ...process.env, ...tool.env },
     encoding: 'utf8',
     maxBuffer: 1 << 30,
     stdio: ['ignore', tool.discardStdout ? 'ignore' : 'pipe', 'pipe'],
@@ -617,6 +618,13 @@ function stagedTask(env, commands, files, hook) {
   const inputBytes = files.reduce((n, f) => n + statSync(join(WORKTREE, f)).size, 0);
   const notes = [];
   const tools = [{ name: 'node -e 0 (floor)', short: 'node -e 0', cmd: 'node', args: ['-e', '0'] }];
+  // The hook runs leakproof with NODE_EXTRA_CA_CERTS empty (node loads that file at every start:
+  // nodejs/node#40524). Where it is set, the hook's row is compared with a floor that skips it too.
+  const extraCa = Boolean(process.env.NODE_EXTRA_CA_CERTS);
+  if (extraCa && hook) {
+    tools.push({ name: 'node -e 0, NODE_EXTRA_CA_CERTS empty (the hook\'s floor)', short: 'node -e 0, no extra CA', cmd: 'node', args: ['-e', '0'], env: { NODE_EXTRA_CA_CERTS: '' } });
+    notes.push(`NODE_EXTRA_CA_CERTS is set here (${process.env.NODE_EXTRA_CA_CERTS}): every node start loads it; the hook \`leakproof init\` writes runs leakproof without it, so its target is taken against the floor without it`);
+  }
   if (commands.has('staged')) {
     tools.push({ name: 'leakproof staged', short: 'leakproof', leakproof: true, cmd: 'node', args: [LEAKPROOF, 'staged', '--format', 'json'], count: countLeakproof });
     writeFileSync(STAGED_CONFIG, 'rules:\n  severity: { dotenv-not-ignored: low }\nallow:\n  paths: ["test/fixtures/**"]\n  stopwords: [dummy]\nmaxFileSize: 10MiB\n');
@@ -629,7 +637,7 @@ function stagedTask(env, commands, files, hook) {
     tools.push({ name: 'leakproof staged, with a rule folder', short: 'rule folder', cmd: 'node', args: [LEAKPROOF, 'staged', '--format', 'json', '--config', STAGED_CONFIG_RULES], count: countLeakproof });
   } else notes.push('`leakproof staged` does not exist yet in this build: skipped');
   if (hook) {
-    tools.push({ name: 'the hook `leakproof init` writes (sh, node_modules/.bin/leakproof staged)', short: 'init hook', cmd: 'sh', args: [hook] });
+    tools.push({ name: 'the hook `leakproof init` writes (sh, NODE_EXTRA_CA_CERTS= node_modules/.bin/leakproof staged)', short: 'init hook', cmd: 'sh', args: [hook] });
   } else if (commands.has('init')) notes.push('the hook `leakproof init` writes: not timed (this build has no dist/init/hook.js, or the work tree has a node_modules of its own)');
   if (env.gitSecrets) {
     // Exactly what the hook that `git secrets --install` writes runs.
@@ -658,8 +666,10 @@ function stagedTask(env, commands, files, hook) {
       ]) {
         const withConfig = tools.find((t) => t.short === short && t.wall !== undefined);
         if (!withConfig) continue;
-        const extraWithConfig = (withConfig.wall - tools[0].wall) * 1000;
-        lines.push(targetLine(`${label}: ≤ node -e 0 + 50 ms`, extraWithConfig <= 50, `+${extraWithConfig.toFixed(0)} ms`));
+        // Each row against the node start-up it pays: the hook's skips NODE_EXTRA_CA_CERTS.
+        const floor = (short === 'init hook' && tools.find((t) => t.short === 'node -e 0, no extra CA' && t.wall !== undefined)) || tools[0];
+        const extraWithConfig = (withConfig.wall - floor.wall) * 1000;
+        lines.push(targetLine(`${label}: ≤ ${floor.short} + 50 ms`, extraWithConfig <= 50, `+${extraWithConfig.toFixed(0)} ms`));
       }
       return lines;
     },

@@ -46,7 +46,7 @@ describe('leakproof init', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/wrote \.husky\/pre-commit/);
     expect(r.stdout).toMatch(/husky activated the hook/);
-    expect(readFileSync(join(dir, '.husky/pre-commit'), 'utf8')).toMatch(/^node_modules\/\.bin\/leakproof staged \|\| exit \$\?$/m);
+    expect(readFileSync(join(dir, '.husky/pre-commit'), 'utf8')).toMatch(/^NODE_EXTRA_CA_CERTS= node_modules\/\.bin\/leakproof staged \|\| exit \$\?$/m);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
     expect(pkg.scripts.prepare).toBe('husky');
     expect(pkg.devDependencies.husky).toMatch(/^\^9/);
@@ -111,7 +111,7 @@ describe('leakproof init', () => {
     expect(r.stdout).toMatch(/updated the leakproof lines in \.husky\/pre-commit: they run node_modules\/\.bin\/leakproof itself, not through npx/);
     const hook = readFileSync(join(dir, '.husky/pre-commit'), 'utf8');
     expect(hook).not.toContain('npx');
-    expect(hook).toMatch(/^echo before\n\n# leakproof: [^\n]*\n[\s\S]*^node_modules\/\.bin\/leakproof staged \|\| exit \$\?\necho after\n$/m);
+    expect(hook).toMatch(/^echo before\n\n# leakproof: [^\n]*\n[\s\S]*^NODE_EXTRA_CA_CERTS= node_modules\/\.bin\/leakproof staged \|\| exit \$\?\necho after\n$/m);
     // The updated hook still stops a key.
     git(dir, 'add', 'package.json', '.gitignore', '.husky/pre-commit');
     expect(commit(dir, []).code).toBe(0);
@@ -122,6 +122,45 @@ describe('leakproof init', () => {
     expect(refused.output).toContain('k.js:1');
     // Once updated, init has nothing more to do.
     expect(runCli(['init'], { cwd: dir, env: gitEnv() }).stdout).toMatch(/already runs leakproof staged: nothing to do/);
+  }, 120_000);
+
+  it('runs leakproof without NODE_EXTRA_CA_CERTS (node would load it on every commit), and updates the lines an earlier version wrote', () => {
+    const dir = nodeProject({ husky: true });
+    const directBlock = [
+      '# leakproof: stop commits that add secrets (emergency only: git commit --no-verify)',
+      'if [ ! -x node_modules/.bin/leakproof ]; then',
+      '  echo "leakproof: node_modules/.bin/leakproof not found, so staged files cannot be checked for secrets: run npm install. Commit stopped." >&2',
+      '  exit 1',
+      'fi',
+      'node_modules/.bin/leakproof staged || exit $?',
+      '',
+    ].join('\n');
+    // Set up husky, then put back the lines the previous version wrote.
+    expect(runCli(['init'], { cwd: dir, env: gitEnv() }).code).toBe(0);
+    writeFiles(dir, { '.husky/pre-commit': directBlock });
+    // A file node cannot load warns at every start: the warning shows whether node tried.
+    const env = { ...gitEnv(), NODE_EXTRA_CA_CERTS: join(dir, 'no-such-ca.pem') };
+    git(dir, 'add', 'package.json', '.gitignore', '.husky/pre-commit');
+    const before = commit(dir, [], env);
+    expect(before.code).toBe(0);
+    expect(before.output).toContain('Ignoring extra certs from');
+
+    const r = runCli(['init'], { cwd: dir, env: gitEnv() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/updated the leakproof lines in \.husky\/pre-commit: they run leakproof without NODE_EXTRA_CA_CERTS/);
+    const hook = readFileSync(join(dir, '.husky/pre-commit'), 'utf8');
+    expect(hook).toMatch(/^NODE_EXTRA_CA_CERTS= node_modules\/\.bin\/leakproof staged \|\| exit \$\?\n$/m);
+    git(dir, 'add', '.husky/pre-commit');
+    const after = commit(dir, [], env);
+    expect(after.code).toBe(0);
+    expect(after.output).not.toContain('Ignoring extra certs');
+    // Still a check: a key is refused, with no word about the certificates.
+    writeFiles(dir, { 'k.js': `const k = '${resendKey(6)}';\n` });
+    git(dir, 'add', 'k.js');
+    const refused = commit(dir, [], env);
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('k.js:1');
+    expect(refused.output).not.toContain('Ignoring extra certs');
   }, 120_000);
 
   it('partial staging through the hook: the unstaged key does not block, the staged one does', () => {
@@ -154,7 +193,7 @@ describe('leakproof init', () => {
     const hookFile = join(dir, '.git/hooks/pre-commit');
     expect(r.stdout).toMatch(/wrote \.git\/hooks\/pre-commit/);
     expect(statSync(hookFile).mode & 0o111).not.toBe(0);
-    expect(readFileSync(hookFile, 'utf8')).toMatch(/^#!\/bin\/sh\n[\s\S]*^leakproof staged \|\| exit \$\?$/m);
+    expect(readFileSync(hookFile, 'utf8')).toMatch(/^#!\/bin\/sh\n[\s\S]*^NODE_EXTRA_CA_CERTS= leakproof staged \|\| exit \$\?$/m);
 
     const withLeakproof = { ...gitEnv(), PATH: shimPath() };
     git(dir, 'add', 'README.md');
