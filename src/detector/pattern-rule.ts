@@ -195,7 +195,6 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
             const window = text.slice(Math.max(0, start - precededBy.before), start);
             if (!precededBy.regex.test(window.slice(window.lastIndexOf('\n') + 1))) return;
           }
-          if (isPlaceholder(secret)) return;
           if (def.entropy !== undefined && shannonEntropy(secret) < def.entropy) return;
           const lower = secret.toLowerCase();
           if (stopwords.some((w) => lower.includes(w))) return;
@@ -205,6 +204,8 @@ export function compilePatternRule(def: PatternRuleDef, options: { validated?: b
             const input = { secret, groups: match.groups ?? NO_GROUPS, before: text.slice(Math.max(0, start - 100), start), path: fragment.path };
             if (!checks.every((check) => check(input))) return;
           }
+          // Last: the generic rule's name checks drop ~98% of its candidates, at less cost.
+          if (isPlaceholder(secret)) return;
           context.report({ range: [start, indices[0][1]], secretRange });
         };
         forEachMatch(text, regex, context.starts, consider);
