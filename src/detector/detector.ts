@@ -8,6 +8,7 @@ import type { Fragment, RawFragment } from '../sources/fragment.js';
 import { fingerprintOf, type Finding } from '../findings/finding.js';
 import { Prefilter, type PrefilterOptions, type PrefilterTables } from './prefilter.js';
 import { LineIndex } from './location.js';
+import { decodeUtf8 } from './utf8.js';
 import type { PatternRule, VerifierDef } from './pattern-rule.js';
 
 /** A rule ready to run: its id, resolved meta and its handlers (created once per run). */
@@ -103,7 +104,7 @@ export class RuleSet {
       marks = usePrefilter ? this.prefilter.markBytes(input.bytes) : undefined;
       if (marks !== undefined && !Prefilter.any(marks)) return [];
       const { bytes, ...meta } = input;
-      fragment = { ...meta, text: UTF8.decode(bytes) };
+      fragment = { ...meta, text: decodeUtf8(bytes) };
     } else {
       fragment = input;
       marks = usePrefilter ? this.prefilter.mark(fragment.text) : undefined;
@@ -182,9 +183,6 @@ export class RuleSet {
     return findings;
   }
 }
-
-/** Invalid bytes become U+FFFD, as in every source. */
-const UTF8 = new TextDecoder('utf-8', { fatal: false });
 
 /**
  * A copy of `text` that shares no memory with the string it was cut from. V8 makes a slice of 13

@@ -101,12 +101,7 @@ export function looksBinary(buffer: Buffer): boolean {
   return buffer.subarray(0, 8000).includes(0);
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
 const PEEK_ABOVE = 1024 * 1024;
-
-export function decode(buffer: Buffer): string {
-  return decoder.decode(buffer);
-}
 
 /** Open flags: a symlink fails (ELOOP) instead of being followed, and a FIFO does not block the open. */
 const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);

@@ -9,7 +9,7 @@
  * scanned twice.
  */
 import type { CatFile } from './cat-file.js';
-import { decode } from './directory.js';
+import { decodeUtf8 } from '../detector/utf8.js';
 import type { CommitInfo, Fragment, RawFragment } from './fragment.js';
 import { GitError, runGit, splitNul, streamGit } from './git.js';
 import type { ScanStats } from './stats.js';
@@ -174,7 +174,7 @@ export async function headBlobs(cwd: string, gitArgs: readonly string[], paths: 
 /** Fragments for given (path, blob) pairs; binaries and oversized blobs are left out. */
 export async function* readBlobs(catFile: CatFile, requests: readonly { path: string; blob: string }[], maxFileSize: number): AsyncGenerator<Fragment> {
   for await (const [{ path, blob }, content] of catFile.read(requests, maxFileSize)) {
-    if (content.kind === 'text') yield { text: decode(content.content), path, startLine: 1, origin: 'history', blob };
+    if (content.kind === 'text') yield { text: decodeUtf8(content.content), path, startLine: 1, origin: 'history', blob };
   }
 }
 
