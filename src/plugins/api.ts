@@ -32,7 +32,8 @@ export interface RuleMeta {
    * case-insensitively). The keyword pass then also finds where they occur, and the handler gets
    * those offsets as `context.starts`: trying a regex there (sticky) is much faster than searching
    * the whole text with one whose start is not a single literal. Declarative rules get theirs
-   * from their regex. A wrong anchor loses findings: omit it when unsure.
+   * from their regex. The handler is not called on a fragment where none of them occurs. A wrong
+   * anchor loses findings: omit it when unsure.
    */
   anchors?: string[];
   specificity?: Specificity;
