@@ -32,30 +32,19 @@ const NO_EXTRA_CA = [
   '# NODE_EXTRA_CA_CERTS= : leakproof staged makes no TLS connection, and node would load that file on every commit',
 ];
 
+/** The header, a test that stops the commit with `missing` when leakproof cannot be run, then the command. */
+function block(test: string, missing: string, command: string, before: readonly string[]): string {
+  return [HEADER, `if ${test}; then`, `  echo "${missing}" >&2`, '  exit 1', 'fi', ...before, command, ''].join('\n');
+}
+
 function dependencyBlock(command: string, before: readonly string[] = []): string {
-  return [
-    HEADER,
-    'if [ ! -x node_modules/.bin/leakproof ]; then',
-    '  echo "leakproof: node_modules/.bin/leakproof not found, so staged files cannot be checked for secrets: run npm install. Commit stopped." >&2',
-    '  exit 1',
-    'fi',
-    ...before,
-    command,
-    '',
-  ].join('\n');
+  const missing = 'leakproof: node_modules/.bin/leakproof not found, so staged files cannot be checked for secrets: run npm install. Commit stopped.';
+  return block('[ ! -x node_modules/.bin/leakproof ]', missing, command, before);
 }
 
 function pathBlock(command: string, before: readonly string[] = []): string {
-  return [
-    HEADER,
-    'if ! command -v leakproof >/dev/null 2>&1; then',
-    '  echo "leakproof: command not found on PATH, so staged files cannot be checked for secrets: install it (npm install -g leakproof). Commit stopped." >&2',
-    '  exit 1',
-    'fi',
-    ...before,
-    command,
-    '',
-  ].join('\n');
+  const missing = 'leakproof: command not found on PATH, so staged files cannot be checked for secrets: install it (npm install -g leakproof). Commit stopped.';
+  return block('! command -v leakproof >/dev/null 2>&1', missing, command, before);
 }
 
 /** Blocks earlier versions wrote, which `init` replaces with today's, and what the update gains. */

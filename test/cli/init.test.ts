@@ -35,6 +35,19 @@ function nodeProject(options: { husky: boolean; pkg?: Record<string, unknown> })
   return dir;
 }
 
+/** The lines earlier builds wrote where leakproof is a dependency, ending in `command`: exactly, as users' hooks hold them. */
+function earlierDependencyBlock(command: string): string {
+  return [
+    '# leakproof: stop commits that add secrets (emergency only: git commit --no-verify)',
+    'if [ ! -x node_modules/.bin/leakproof ]; then',
+    '  echo "leakproof: node_modules/.bin/leakproof not found, so staged files cannot be checked for secrets: run npm install. Commit stopped." >&2',
+    '  exit 1',
+    'fi',
+    command,
+    '',
+  ].join('\n');
+}
+
 const head = (dir: string) => spawnSync('git', ['rev-parse', '-q', '--verify', 'HEAD'], { cwd: dir, encoding: 'utf8' }).stdout.trim();
 
 // The husky tests run several real commits through the hook, hence their longer time limits.
@@ -95,15 +108,7 @@ describe('leakproof init', () => {
 
   it('replaces the npx line an earlier version wrote, keeping the rest of the hook', () => {
     const dir = nodeProject({ husky: true });
-    const npxBlock = [
-      '# leakproof: stop commits that add secrets (emergency only: git commit --no-verify)',
-      'if [ ! -x node_modules/.bin/leakproof ]; then',
-      '  echo "leakproof: node_modules/.bin/leakproof not found, so staged files cannot be checked for secrets: run npm install. Commit stopped." >&2',
-      '  exit 1',
-      'fi',
-      'npx --no-install leakproof staged || exit $?',
-      '',
-    ].join('\n');
+    const npxBlock = earlierDependencyBlock('npx --no-install leakproof staged || exit $?');
     writeFiles(dir, { '.husky/pre-commit': `echo before\n\n${npxBlock}echo after\n` });
     const r = runCli(['init'], { cwd: dir, env: gitEnv() });
     expect(r.stderr).toBe('');
@@ -126,15 +131,7 @@ describe('leakproof init', () => {
 
   it('runs leakproof without NODE_EXTRA_CA_CERTS (node would load it on every commit), and updates the lines an earlier version wrote', () => {
     const dir = nodeProject({ husky: true });
-    const directBlock = [
-      '# leakproof: stop commits that add secrets (emergency only: git commit --no-verify)',
-      'if [ ! -x node_modules/.bin/leakproof ]; then',
-      '  echo "leakproof: node_modules/.bin/leakproof not found, so staged files cannot be checked for secrets: run npm install. Commit stopped." >&2',
-      '  exit 1',
-      'fi',
-      'node_modules/.bin/leakproof staged || exit $?',
-      '',
-    ].join('\n');
+    const directBlock = earlierDependencyBlock('node_modules/.bin/leakproof staged || exit $?');
     // Set up husky, then put back the lines the previous version wrote.
     expect(runCli(['init'], { cwd: dir, env: gitEnv() }).code).toBe(0);
     writeFiles(dir, { '.husky/pre-commit': directBlock });
