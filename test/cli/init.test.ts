@@ -208,6 +208,15 @@ describe('leakproof init', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.output).toMatch(/leakproof: command not found on PATH, so staged files cannot be checked/);
     expect(commit(dir, [], withLeakproof).code).toBe(0);
+
+    // The lines an earlier version wrote (no empty NODE_EXTRA_CA_CERTS) are updated in place.
+    const current = readFileSync(hookFile, 'utf8');
+    const earlier = current.replace(/^# NODE_EXTRA_CA_CERTS= [^\n]*\n/m, '').replace(/^NODE_EXTRA_CA_CERTS= leakproof staged/m, 'leakproof staged');
+    expect(earlier).not.toContain('NODE_EXTRA_CA_CERTS');
+    writeFileSync(hookFile, earlier);
+    const again = runCli(['init'], { cwd: dir, env: gitEnv() });
+    expect(again.stdout).toMatch(/updated the leakproof lines in \.git\/hooks\/pre-commit: they run leakproof without NODE_EXTRA_CA_CERTS/);
+    expect(readFileSync(hookFile, 'utf8')).toBe(current);
   });
 
   it('honours core.hooksPath', () => {
