@@ -110,6 +110,25 @@ describe('Prefilter', () => {
     }
   });
 
+  it('maps anchor starts to text offsets on fuzzed non-ASCII text, across block boundaries, with and without a byte-order mark', () => {
+    const kernel = readFileSync(new URL('../../dist/prefilter.wasm', import.meta.url));
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    const pieces = ['ab', 'AB', 'é', '中', '😀', '.', ' ', '\n', '.'.repeat(200), 'ñandú', '—', 'x'.repeat(4000)];
+    let seed = 17;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (const options of [{}, { kernel }]) {
+      const prefilter = new Prefilter([['ab'], ['zz']], { ...options, anchorsByRule: [['ab'], ['q']] });
+      for (let n = 0; n < 300; n++) {
+        const text = Array.from({ length: 1 + Math.floor(random() * 120) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+        const expected = [...text.matchAll(/ab/gi)].map((m) => m.index);
+        for (const bytes of [Buffer.from(text), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])]) {
+          prefilter.markBytes(bytes);
+          expect([...prefilter.startsOf(0, decode(bytes))!], JSON.stringify(text.slice(0, 80))).toEqual(expected);
+        }
+      }
+    }
+  });
+
   it('the WebAssembly loop finds a keyword and an anchor, once, at every offset around where it splits a chunk in four', () => {
     const kernel = readFileSync(new URL('../../dist/prefilter.wasm', import.meta.url));
     const keyword = 'a-long-keyword-of-thirty-seven-chars!';
