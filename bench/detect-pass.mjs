@@ -21,8 +21,18 @@ if (dirArg === undefined) {
 }
 const dir = resolve(dirArg);
 const passes = passesArg === undefined ? 1 : Number(passesArg);
+if (!Number.isInteger(passes) || passes < 0) {
+  console.error(`detect-pass: passes must be a whole number, 0 or more (got ${passesArg})`);
+  process.exit(2);
+}
 const settings = await compileSettings(await loadConfig(dir), dir);
-const files = execFileSync('git', ['ls-files', '-z'], { cwd: dir, maxBuffer: 1 << 30 }).toString('utf8').split('\0').filter(Boolean);
+let files;
+try {
+  files = execFileSync('git', ['ls-files', '-z'], { cwd: dir, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] }).toString('utf8').split('\0').filter(Boolean);
+} catch {
+  console.error(`detect-pass: ${dir} is not a folder inside a git work tree`);
+  process.exit(2);
+}
 const inputs = [];
 for (const path of files) {
   try {
