@@ -610,8 +610,11 @@ async function installInitHook() {
   mkdirSync(join(nodeModules, '.bin'), { recursive: true });
   symlinkSync(LEAKPROOF, join(nodeModules, '.bin', 'leakproof'));
   const file = join(WORK, 'init-hook-pre-commit');
-  writeFileSync(file, `#!/bin/sh\n${hookBlock(true)}`);
-  return { file, remove: () => rmSync(nodeModules, { recursive: true, force: true }) };
+  const block = hookBlock(true);
+  writeFileSync(file, `#!/bin/sh\n${block}`);
+  // The line that runs leakproof, for the row's name (the block ends with it).
+  const command = block.trim().split('\n').pop().replace(/ \|\| exit \$\?$/, '');
+  return { file, command, remove: () => rmSync(nodeModules, { recursive: true, force: true }) };
 }
 
 function stagedTask(env, commands, files, hook) {
@@ -637,7 +640,7 @@ function stagedTask(env, commands, files, hook) {
     tools.push({ name: 'leakproof staged, with a rule folder', short: 'rule folder', cmd: 'node', args: [LEAKPROOF, 'staged', '--format', 'json', '--config', STAGED_CONFIG_RULES], count: countLeakproof });
   } else notes.push('`leakproof staged` does not exist yet in this build: skipped');
   if (hook) {
-    tools.push({ name: 'the hook `leakproof init` writes (sh, NODE_EXTRA_CA_CERTS= node_modules/.bin/leakproof staged)', short: 'init hook', cmd: 'sh', args: [hook] });
+    tools.push({ name: `the hook \`leakproof init\` writes (sh, ${hook.command})`, short: 'init hook', cmd: 'sh', args: [hook.file] });
   } else if (commands.has('init')) notes.push('the hook `leakproof init` writes: not timed (this build has no dist/init/hook.js, or the work tree has a node_modules of its own)');
   if (env.gitSecrets) {
     // Exactly what the hook that `git secrets --install` writes runs.
@@ -823,7 +826,7 @@ async function main() {
     let hook;
     try {
       if (commands.has('init')) hook = await installInitHook();
-      const task = stagedTask(env, commands, files, hook?.file);
+      const task = stagedTask(env, commands, files, hook);
       const runs = Math.max(options.runs, STAGED_MIN_RUNS);
       if (runs > options.runs) task.notes.push(`${runs} timed runs per command (at least ${STAGED_MIN_RUNS} for this task, whatever --runs says)`);
       measureAll(task.tools, runs);
