@@ -38,6 +38,7 @@ const FIRST_COMMIT = join(WORK, 'first-commit');
 const LEAKPROOF = join(REPO, 'bin', 'leakproof.cjs');
 const SECRETLINT = join(REPO, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
 const SECRETLINT_NO_PROFILER = join(REPO, 'bench', 'secretlint-no-profiler.mjs');
+const GIT_FLOOR = join(REPO, 'bench', 'git-floor.cjs');
 const PATTERNS_FILE = join(WORK, 'secret-patterns.txt');
 /** A typical project config, for the pre-commit run that has one (it loads the YAML and schema code). */
 const STAGED_CONFIG = join(WORK, 'staged-config.yaml');
@@ -509,6 +510,7 @@ function printTask(task) {
     else if (t.findings === 0) console.log(`   ! WARNING: ${t.name} found nothing in an input with planted secrets: broken, not fast`);
   }
   for (const line of task.targets?.() ?? []) console.log(`   target: ${line}`);
+  for (const line of task.facts?.() ?? []) console.log(`   measured: ${line}`);
   for (const note of notes) console.log(`   note: ${note}`);
 }
 
@@ -617,7 +619,23 @@ async function installInitHook() {
   return { file, command, remove: () => rmSync(nodeModules, { recursive: true, force: true }) };
 }
 
-function stagedTask(env, commands, files, hook) {
+/**
+ * The git commands `leakproof staged` runs (from this build's own modules), for the row that times
+ * a bare node process running just them. Undefined if this build does not export them.
+ */
+async function stagedGitCommands() {
+  try {
+    const { diffArgs } = await import(pathToFileURL(join(REPO, 'dist', 'sources', 'diff.js')).href);
+    const { STAGED_INFO_ARGS } = await import(pathToFileURL(join(REPO, 'dist', 'sources', 'staged.js')).href);
+    const { DEFAULT_MAX_FILE_SIZE } = await import(pathToFileURL(join(REPO, 'dist', 'scan.js')).href);
+    if (typeof diffArgs !== 'function' || !Array.isArray(STAGED_INFO_ARGS) || typeof DEFAULT_MAX_FILE_SIZE !== 'number') return undefined;
+    return [diffArgs(['--cached'], [], { maxFileSize: DEFAULT_MAX_FILE_SIZE, content: true }), STAGED_INFO_ARGS];
+  } catch {
+    return undefined;
+  }
+}
+
+function stagedTask(env, commands, files, hook, gitCommands) {
   const inputBytes = files.reduce((n, f) => n + statSync(join(WORKTREE, f)).size, 0);
   const notes = [];
   const tools = [{ name: 'node -e 0 (floor)', short: 'node -e 0', cmd: 'node', args: ['-e', '0'] }];
@@ -630,6 +648,9 @@ function stagedTask(env, commands, files, hook) {
   }
   if (commands.has('staged')) {
     tools.push({ name: 'leakproof staged', short: 'leakproof', leakproof: true, cmd: 'node', args: [LEAKPROOF, 'staged', '--format', 'json'], count: countLeakproof });
+    // Node, child_process and the same git commands, run the same way, and nothing else.
+    if (gitCommands) tools.push({ name: 'node running the git commands leakproof staged runs, nothing else (the floor of a Node hook that asks git)', short: 'node + git', cmd: 'node', args: [GIT_FLOOR, JSON.stringify(gitCommands)] });
+    else notes.push('the floor of a Node hook that asks git: not timed (this build does not export the git commands of `staged`)');
     writeFileSync(STAGED_CONFIG, 'rules:\n  severity: { dotenv-not-ignored: low }\nallow:\n  paths: ["test/fixtures/**"]\n  stopwords: [dummy]\nmaxFileSize: 10MiB\n');
     tools.push({ name: 'leakproof staged, with a config file', short: 'with config', cmd: 'node', args: [LEAKPROOF, 'staged', '--format', 'json', '--config', STAGED_CONFIG], count: countLeakproof });
     writeFileSync(STAGED_CONFIG_DISABLE, 'rules:\n  disable: [generic-url-credentials]\n');
@@ -656,6 +677,14 @@ function stagedTask(env, commands, files, hook) {
     inputBytes,
     tools,
     notes,
+    facts() {
+      const lp = tools.find((t) => t.leakproof && t.wall !== undefined);
+      const gitFloor = tools.find((t) => t.short === 'node + git' && t.wall !== undefined);
+      if (!lp || !gitFloor || tools[0].wall === undefined) return [];
+      return [
+        `node + git costs +${((gitFloor.wall - tools[0].wall) * 1000).toFixed(0)} ms over node -e 0 (child_process, the spawns, git's own time); leakproof staged +${((lp.wall - gitFloor.wall) * 1000).toFixed(0)} ms over that (its own work)`,
+      ];
+    },
     targets() {
       const lp = tools.find((t) => t.leakproof && t.wall !== undefined);
       if (!lp || tools[0].wall === undefined) return [];
@@ -801,6 +830,7 @@ async function main() {
       inputBytes: task.inputBytes,
       notes: task.notes,
       targets: task.targets?.() ?? [],
+      facts: task.facts?.() ?? [],
       tools: task.tools.map((t) => ({
         name: t.name,
         command: [t.cmd, ...t.args].join(' '),
@@ -826,7 +856,7 @@ async function main() {
     let hook;
     try {
       if (commands.has('init')) hook = await installInitHook();
-      const task = stagedTask(env, commands, files, hook);
+      const task = stagedTask(env, commands, files, hook, await stagedGitCommands());
       const runs = Math.max(options.runs, STAGED_MIN_RUNS);
       if (runs > options.runs) task.notes.push(`${runs} timed runs per command (at least ${STAGED_MIN_RUNS} for this task, whatever --runs says)`);
       measureAll(task.tools, runs);

@@ -66,6 +66,11 @@ const DIFF_ARGS = ['-c', 'diff.relative=false', '-c', 'diff.suppressBlankEmpty=f
  */
 const WHOLE_FILE_CONTEXT = `-U${2 ** 30}`;
 
+/** The git arguments of `openDiff` (the bench times a bare node process running them too). */
+export function diffArgs(revisions: readonly string[], pathspecs: readonly string[], options: { maxFileSize: number; content: boolean }): string[] {
+  return ['-c', `core.bigFileThreshold=${options.maxFileSize}`, ...DIFF_ARGS, options.content ? WHOLE_FILE_CONTEXT : '-U0', ...revisions, '--', ...pathspecs];
+}
+
 /**
  * Starts `git diff <revisions> -- <pathspecs>` and reads its file list. `content`: the patches
  * carry each file's new content (else only the added lines, `-U0`). Files over `maxFileSize` are
@@ -73,8 +78,7 @@ const WHOLE_FILE_CONTEXT = `-U${2 ** 30}`;
  * of printing their whole patch.
  */
 export async function openDiff(cwd: string, revisions: readonly string[], pathspecs: readonly string[], options: { maxFileSize: number; content: boolean }): Promise<DiffStream> {
-  const args = ['-c', `core.bigFileThreshold=${options.maxFileSize}`, ...DIFF_ARGS, options.content ? WHOLE_FILE_CONTEXT : '-U0', ...revisions, '--', ...pathspecs];
-  const output = new OutputWindow(streamGit(args, { cwd }));
+  const output = new OutputWindow(streamGit(diffArgs(revisions, pathspecs, options), { cwd }));
   try {
     return new DiffStream(await readRawEntries(output), output, options.content);
   } catch (error) {

@@ -15,10 +15,13 @@ export interface StagedChange extends Change {
   mergeHeads: string[];
 }
 
+/** What `stagedChange` asks git besides the diff: the work tree's top, and where a merge in progress keeps its heads. */
+export const STAGED_INFO_ARGS = ['rev-parse', '--show-toplevel', '--git-path', 'MERGE_HEAD'];
+
 export async function stagedChange(cwd: string, maxFileSize: number): Promise<StagedChange> {
   // Independent questions, asked in parallel: the pre-commit hook is the hot path. The diff,
   // which reads the whole index, is the slower one and starts first.
-  const [diff, info] = await alongside(openDiff(cwd, ['--cached'], [], { maxFileSize, content: true }), runGit(['rev-parse', '--show-toplevel', '--git-path', 'MERGE_HEAD'], { cwd }));
+  const [diff, info] = await alongside(openDiff(cwd, ['--cached'], [], { maxFileSize, content: true }), runGit(STAGED_INFO_ARGS, { cwd }));
   try {
     const [top, mergeHeadFile] = info.stdout.toString('utf8').trim().split('\n');
     const mergeHeads = readMergeHeads(resolve(cwd, mergeHeadFile));
