@@ -7,7 +7,7 @@ import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, re
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Project } from '../plugins/api.js';
 import type { RawFragment } from './fragment.js';
-import { ignoredPaths, listWorkTreeFiles, workTreeRoot } from './git.js';
+import { ignoredPaths, listWorkTreeBlobs, listWorkTreeFiles, workTreeRoot } from './git.js';
 import type { ScanStats } from './stats.js';
 import { lazyFastGlob } from '../lazy.js';
 
@@ -19,6 +19,8 @@ export interface FileSet {
   /** Relative paths (with `/`), sorted. */
   files: string[];
   project: Project;
+  /** With `blobs` asked for: the blob id of each file whose content is git's (see `listWorkTreeBlobs`). */
+  blobs?: Map<string, string>;
 }
 
 const toPosix = (p: string): string => (sep === '/' ? p : p.split(sep).join('/'));
@@ -39,10 +41,12 @@ export function scanRoot(paths: readonly string[], cwd: string): string {
   return cwd;
 }
 
-export async function listFiles(paths: readonly string[], root: string, cwd: string): Promise<FileSet> {
+/** The files to scan under `paths`; `options.blobs`: with the blob ids of those git has unchanged (for `scan --cache`). */
+export async function listFiles(paths: readonly string[], root: string, cwd: string, options: { blobs?: boolean } = {}): Promise<FileSet> {
   const targets = (paths.length === 0 ? ['.'] : paths).map((p) => (isAbsolute(p) ? p : resolve(cwd, p)));
   const files = new Set<string>();
   const tracked = new Set<string>();
+  const blobs = options.blobs ? new Map<string, string>() : undefined;
   let gitTop: string | undefined;
   for (const target of targets) {
     let stat;
@@ -58,7 +62,7 @@ export async function listFiles(paths: readonly string[], root: string, cwd: str
     const top = await workTreeRoot(target);
     if (top !== undefined) {
       gitTop ??= top;
-      const listed = await listWorkTreeFiles(target);
+      const listed = blobs ? await listWorkTreeBlobs(target) : { ...(await listWorkTreeFiles(target)), blobs: undefined };
       const prefix = toPosix(relative(root, target));
       const rel = (p: string): string => (prefix ? `${prefix}/${p}` : p);
       for (const p of listed.tracked) {
@@ -66,6 +70,7 @@ export async function listFiles(paths: readonly string[], root: string, cwd: str
         tracked.add(rel(p));
       }
       for (const p of listed.untracked) files.add(rel(p));
+      for (const [p, blob] of listed.blobs ?? []) blobs?.set(rel(p), blob);
     } else {
       const fg = lazyFastGlob();
       const found = await fg('**/*', {
@@ -86,6 +91,7 @@ export async function listFiles(paths: readonly string[], root: string, cwd: str
   return {
     root,
     files: sorted,
+    blobs,
     project: {
       root,
       isGit,

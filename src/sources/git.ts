@@ -78,6 +78,44 @@ export async function listWorkTreeFiles(dir: string): Promise<{ tracked: string[
 }
 
 /**
+ * `listWorkTreeFiles`, and the blob id of each tracked regular file whose work-tree content is the
+ * index's (git's own answer: `ls-files --stage` less `ls-files --modified`). Files in a merge
+ * conflict, symlinks and submodules have none, and neither have files git is told not to look at
+ * (`update-index --assume-unchanged` or `--skip-worktree`: git would not see them change, and
+ * such files are often local configs with real keys).
+ */
+export async function listWorkTreeBlobs(dir: string): Promise<{ tracked: string[]; untracked: string[]; blobs: Map<string, string> }> {
+  const [staged, modified, untracked] = await Promise.all([
+    runGit(['ls-files', '-z', '--stage', '-v', '--', '.'], { cwd: dir }),
+    runGit(['ls-files', '-z', '--modified', '--', '.'], { cwd: dir }),
+    runGit(['ls-files', '-z', '--others', '--exclude-standard', '--', '.'], { cwd: dir }),
+  ]);
+  const changed = new Set(splitNul(modified.stdout));
+  const tracked: string[] = [];
+  const blobs = new Map<string, string>();
+  const conflicted = new Set<string>();
+  for (const entry of splitNul(staged.stdout)) {
+    // "<tag> <mode> <blob> <stage>\t<path>": tag H is a plain cached file (h: assume-unchanged,
+    // S: skip-worktree); the mode has 6 digits and the stage one.
+    const tab = entry.indexOf('\t');
+    const tag = entry[0];
+    const mode = entry.slice(2, 8);
+    const stage = entry[tab - 1];
+    const path = entry.slice(tab + 1);
+    if (stage !== '0') {
+      // One entry per side of a conflict: the path is listed once and has no blob of its own.
+      if (conflicted.has(path)) continue;
+      conflicted.add(path);
+      tracked.push(path);
+      continue;
+    }
+    tracked.push(path);
+    if (tag === 'H' && (mode === '100644' || mode === '100755') && !changed.has(path)) blobs.set(path, entry.slice(9, tab - 2));
+  }
+  return { tracked, untracked: splitNul(untracked.stdout), blobs };
+}
+
+/**
  * Which of `paths` (relative to `dir`) git's ignore rules cover, tracked or not
  * (`git check-ignore --no-index`): the only correct answer to "is .env in .gitignore?".
  */
