@@ -12,6 +12,7 @@ import { listFiles, readFiles, scanRoot, type FileSet } from './sources/director
 import { DetectPool, jobsFor } from './workers/pool.js';
 import { QUEUE_CLOSED, QUEUE_OPEN, queueIndexes, type WorkerInit } from './workers/protocol.js';
 import { ScanStats } from './sources/stats.js';
+import { openCleanFiles } from './sources/clean-files.js';
 import { nowMs } from './clock.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -29,6 +30,11 @@ export interface ScanRequest {
   baseline?: string | false;
   /** Detection workers (`--jobs`); default: one per core for large scans, none for small ones. */
   jobs?: number;
+  /**
+   * `--cache`: skip the tracked files, unchanged since, that an earlier scan with the same rules
+   * found nothing in, and remember those this one finds nothing in (see clean-files.ts).
+   */
+  cache?: boolean;
 }
 
 export interface ScanResult {
@@ -40,8 +46,10 @@ export interface ScanResult {
   durationMs: number;
   ruleSet: RuleSet;
   settings: CompiledSettings;
-  /** The files the scan covered (relative to root). */
+  /** The files the scan covered (relative to root), those `--cache` skipped included. */
   files: readonly string[];
+  /** Why `--cache` could not be used, when it could not. */
+  cacheNote?: string;
 }
 
 export interface PipelineInput {
@@ -95,18 +103,48 @@ export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
   const paths = request.paths ?? [];
   const root = scanRoot(paths, cwd);
   // Git lists the files while the rules compile. A config error is still the one reported first.
-  const listing = listFiles(paths, root, cwd);
+  const listing = listFiles(paths, root, cwd, { blobs: request.cache === true });
   listing.catch(() => undefined); // awaited below, unless the config fails first
   const settings = await compileSettings(await loadConfig(root, request.configFile), cwd, { baseline: request.baseline });
   const fileSet = await listing;
   const stats = new ScanStats();
   const maxFileSize = request.maxFileSize ?? settings.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const jobs = jobsFor(fileSet.files.length, request.jobs);
+  const cache = request.cache ? openCleanFiles(root, settings, maxFileSize) : undefined;
+  const clean = cache && 'clean' in cache ? cache.clean : undefined;
+  const blobs = fileSet.blobs ?? new Map<string, string>();
+  // The project checks still see every file; detection only those not known to be clean.
+  const toScan = clean
+    ? fileSet.files.filter((path) => {
+        const blob = blobs.get(path);
+        return blob === undefined || !clean.has(path, blob);
+      })
+    : fileSet.files;
+  if (cache) stats.filesFromCache = fileSet.files.length - toScan.length;
+  const files = { ...fileSet, files: toScan };
+  const jobs = jobsFor(toScan.length, request.jobs);
   const { findings, dropped } =
     jobs > 1
-      ? await scanInParallel({ root, cwd, jobs, fileSet, maxFileSize, stats, settings, usePrefilter: request.usePrefilter ?? true })
-      : await runPipeline({ fragments: readFiles(root, fileSet.files, maxFileSize, stats), settings, project: fileSet.project, usePrefilter: request.usePrefilter });
-  return { root, findings, dropped, stats, durationMs: nowMs() - started, ruleSet: settings.ruleSet, settings, files: fileSet.files };
+      ? await scanInParallel({ root, cwd, jobs, fileSet: files, maxFileSize, stats, settings, usePrefilter: request.usePrefilter ?? true })
+      : await runPipeline({ fragments: readFiles(root, toScan, maxFileSize, stats), settings, project: fileSet.project, usePrefilter: request.usePrefilter });
+  if (clean) clean.save(fileSet.files, cleanFiles(blobs, findings, dropped, stats));
+  const cacheNote = cache && 'note' in cache ? cache.note : cache && fileSet.files.length > 0 && blobs.size === 0 ? NO_BLOBS_NOTE : undefined;
+  return { root, findings, dropped, stats, durationMs: nowMs() - started, ruleSet: settings.ruleSet, settings, files: fileSet.files, cacheNote };
+}
+
+const NO_BLOBS_NOTE = '--cache found no file that git tracks unchanged (files are known by their git blob id): every file was scanned.';
+
+/**
+ * The files with a blob id that this scan, or an earlier one, found nothing in: no finding at
+ * all, even one a filter dropped, and not skipped.
+ */
+function cleanFiles(blobs: ReadonlyMap<string, string>, findings: readonly Finding[], dropped: readonly Dropped[], stats: ScanStats): Map<string, string> {
+  const notClean = new Set<string>();
+  for (const f of findings) notClean.add(f.path);
+  for (const d of dropped) notClean.add(d.finding.path);
+  for (const s of stats.skipped) notClean.add(s.path);
+  const clean = new Map<string, string>();
+  for (const [path, blob] of blobs) if (!notClean.has(path)) clean.set(path, blob);
+  return clean;
 }
 
 /**

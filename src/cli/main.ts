@@ -23,12 +23,14 @@ function buildProgram(run: (task: () => Promise<number>, debug: boolean) => Prom
         .description('scan files and folders (default: the current folder; inside git, what git would see)')
         .argument('[paths...]', 'files and folders to scan')
         .option('--diff <base>', 'scan only what the commits since the merge base with <base> add (e.g. origin/main); paths narrow it')
-        .option('-j, --jobs <n>', 'detection threads (default: one per core for large scans)'),
+        .option('-j, --jobs <n>', 'detection threads (default: one per core for large scans)')
+        .option('--cache', 'skip git-tracked files, unchanged since, that a scan with the same rules found nothing in; remember the clean ones'),
     ),
-  ).action((paths: string[], options: OutputOptions & { diff?: string }) =>
+  ).action((paths: string[], options: OutputOptions & { diff?: string; cache?: boolean }) =>
     run(async () => {
       if (options.diff === undefined) return (await import('./commands/scan.js')).runScan(paths, options);
       if (options.verify || options.failOnLive) throw new UsageError('--verify and --fail-on-live work on the working-tree scan, not with --diff');
+      if (options.cache) throw new UsageError('--cache works on the working-tree scan, not with --diff');
       return (await import('./commands/diff.js')).runDiffScan(options.diff, paths, options);
     }, options.debug === true),
   );

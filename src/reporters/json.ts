@@ -15,6 +15,7 @@ export const jsonReporter: Reporter = (input) => {
       filesScanned: stats.filesScanned,
       bytesScanned: stats.bytesScanned,
       filesSkipped: stats.filesSkipped,
+      ...(stats.filesFromCache === undefined ? {} : { filesFromCache: stats.filesFromCache }),
       durationMs: Math.round(stats.durationMs),
     },
   };

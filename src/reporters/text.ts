@@ -70,7 +70,8 @@ export const textReporter: Reporter = function* (input) {
       ? c.green('No secrets found')
       : `${c.bold(plural(findings.length, 'secret'))} in ${plural(byFile.size, 'file')} (${present.map((s) => `${counts.get(s)} ${s}`).join(', ')})`;
   const skippedText = stats.filesSkipped > 0 ? ` · ${plural(stats.filesSkipped, 'file')} skipped${verbose ? '' : ' (--verbose lists them)'}` : '';
-  lines.push(`${head} · ${plural(stats.filesScanned, 'file')} · ${formatBytes(stats.bytesScanned)} · ${formatDuration(stats.durationMs)}${skippedText}`);
+  const cachedText = stats.filesFromCache ? ` · ${plural(stats.filesFromCache, 'file')} unchanged and clean (--cache)` : '';
+  lines.push(`${head} · ${plural(stats.filesScanned, 'file')} · ${formatBytes(stats.bytesScanned)} · ${formatDuration(stats.durationMs)}${skippedText}${cachedText}`);
   yield `${lines.join('\n')}\n`;
 };
 

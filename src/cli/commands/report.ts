@@ -35,7 +35,7 @@ export function finishReport(outcome: GitScanOutcome, options: OutputOptions): n
   const report = REPORTERS[options.format]({
     command: outcome.command,
     findings: reportedFindings(outcome.findings, { showSecrets: options.showSecrets === true, alsoOnLines: outcome.dropped.map((d) => d.finding) }),
-    stats: { filesScanned: stats.filesScanned, bytesScanned: stats.bytesScanned, filesSkipped: stats.skipped.length, durationMs: outcome.durationMs },
+    stats: { filesScanned: stats.filesScanned, bytesScanned: stats.bytesScanned, filesSkipped: stats.skipped.length, filesFromCache: stats.filesFromCache, durationMs: outcome.durationMs },
     skipped: stats.skipped,
     rules: outcome.settings.ruleSet.rules.map((r) => ({ id: r.id, description: r.description, provider: r.provider, severity: r.severity, remediation: r.remediation })),
     color: useColor(options),
