@@ -73,8 +73,9 @@ function buildProgram(run: (task: () => Promise<number>, debug: boolean) => Prom
       .argument('[range]', 'revision range, e.g. main..feature or HEAD~50..HEAD (default: all refs)')
       .option('--since <date>', 'only commits after this date (e.g. 2024-01-01, "3 months ago")')
       .option('--git-dir <dir>', 'the repository to scan (e.g. a bare repository)')
-      .option('-j, --jobs <n>', 'detection threads (default: one per core)'),
-  ).action((range: string | undefined, options: OutputOptions & { since?: string; gitDir?: string }) =>
+      .option('-j, --jobs <n>', 'detection threads (default: one per core)')
+      .option('--cache', 'skip the blobs (by path and blob id) that a history scan with the same rules found nothing in; remember the clean ones'),
+  ).action((range: string | undefined, options: OutputOptions & { since?: string; gitDir?: string; cache?: boolean }) =>
     run(async () => (await import('./commands/history.js')).runHistory(range, options), options.debug === true),
   );
 

@@ -10,8 +10,9 @@
  *   a new entry, and another build never reads entries of this one. Only what validated is kept,
  *   so an invalid file is reported on every run.
  * - Entries hold what the files hold (settings, rule definitions, a baseline's hashes) or what is
- *   built from them, and for `scan --cache` which files a scan found nothing in (paths and blob
- *   ids, see src/sources/clean-files.ts): never a secret, and nothing a scan found.
+ *   built from them, and for `scan --cache` and `history --cache` which files a scan found
+ *   nothing in (paths and blob ids, see src/sources/clean-files.ts): never a secret, and nothing
+ *   a scan found.
  * - The folder: $LEAKPROOF_CACHE_DIR, else $XDG_CACHE_HOME/leakproof, else ~/.cache/leakproof
  *   (%LOCALAPPDATA%\leakproof\cache on Windows). LEAKPROOF_CACHE=0 (or false, off, no) turns it
  *   off. It stays under 256 entries and 64 MB (see `CacheLimits`).
@@ -29,7 +30,7 @@ import { onFirstUse } from '../lazy.js';
 /** Set by the bundler (see build-cli.ts): a hash of the sources and the lockfile. */
 declare const LEAKPROOF_BUILD_ID: string | undefined;
 
-export type CachedKind = 'config' | 'rules' | 'baseline' | 'prefilter' | 'scan';
+export type CachedKind = 'config' | 'rules' | 'baseline' | 'prefilter' | 'scan' | 'history';
 
 /**
  * How large the folder may grow. Configs and rules change rarely, but every edit and every build
@@ -42,7 +43,7 @@ export interface CacheLimits {
 }
 const DEFAULT_LIMITS: CacheLimits = { entries: 256, bytes: 64 * 1024 * 1024 };
 
-const ENTRY_NAME = /^(config|rules|baseline|prefilter|scan)-[0-9a-f]{64}\.(json|bin)$/;
+const ENTRY_NAME = /^(config|rules|baseline|prefilter|scan|history)-[0-9a-f]{64}\.(json|bin)$/;
 
 export class StartupCache {
   constructor(

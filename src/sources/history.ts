@@ -9,6 +9,7 @@
  * scanned twice.
  */
 import type { CatFile } from './cat-file.js';
+import type { CleanBlobs } from './clean-files.js';
 import { decodeUtf8 } from '../detector/utf8.js';
 import type { CommitInfo, Fragment, RawFragment } from './fragment.js';
 import { GitError, runGit, splitNul, streamGit } from './git.js';
@@ -46,8 +47,11 @@ export async function historyRepo(cwd: string, gitArgs: readonly string[]): Prom
   return { top: top.stdout.toString('utf8').trim() };
 }
 
-/** (commit, path, blob) for each blob the range introduces, oldest commit first, each blob once. */
-async function* introducedBlobs(request: HistoryRequest, counts: HistoryCounts, stats: ScanStats, onCommit?: () => void): AsyncGenerator<HistoryBlob> {
+/**
+ * (commit, path, blob) for each blob the range introduces, oldest commit first, each blob once;
+ * not those `clean` has (counted in `stats.filesFromCache`).
+ */
+async function* introducedBlobs(request: HistoryRequest, counts: HistoryCounts, stats: ScanStats, onCommit?: () => void, clean?: CleanBlobs): AsyncGenerator<HistoryBlob> {
   const revisions = request.range === undefined ? ['--all'] : [request.range];
   const since = request.since === undefined ? [] : [`--since=${request.since}`];
   const args = [
@@ -99,6 +103,7 @@ async function* introducedBlobs(request: HistoryRequest, counts: HistoryCounts, 
         counts.blobs++;
         if (mode === '160000') stats.skip(token, 'submodule');
         else if (mode === '120000') stats.skip(token, 'symlink');
+        else if (clean?.has(token, blob)) stats.filesFromCache = (stats.filesFromCache ?? 0) + 1;
         else yield { blob, path: token, commit: commit! };
         continue;
       }
@@ -127,12 +132,16 @@ export interface ReadHistoryOptions {
   counts: HistoryCounts;
   /** Called after each commit is listed (for a progress line). */
   onCommit?: () => void;
+  /** `history --cache`: the (path, blob) pairs an earlier scan found nothing in, not read again. */
+  clean?: CleanBlobs;
+  /** Called for each blob read and handed on for detection. */
+  onScanned?: (path: string, blob: string) => void;
 }
 
 /** Fragments for every blob the range introduced, with the commit that introduced it. */
 export async function* readHistory(catFile: CatFile, request: HistoryRequest, options: ReadHistoryOptions): AsyncGenerator<RawFragment> {
   const { stats } = options;
-  const blobs = introducedBlobs(request, options.counts, stats, options.onCommit);
+  const blobs = introducedBlobs(request, options.counts, stats, options.onCommit, options.clean);
   for await (const [{ blob, path, commit }, content] of catFile.read(blobs, options.maxFileSize)) {
     const where = `${path} (${commit.sha.slice(0, 8)})`;
     if (content.kind === 'too-large') {
@@ -145,6 +154,7 @@ export async function* readHistory(catFile: CatFile, request: HistoryRequest, op
     }
     stats.filesScanned++;
     stats.bytesScanned += content.content.length;
+    options.onScanned?.(path, blob);
     // Bytes: decoded (if at all) by the detector, on a worker thread for large histories.
     yield { bytes: content.content, path, startLine: 1, origin: 'history', commit, blob };
   }

@@ -201,3 +201,45 @@ describe('scan --cache', () => {
     expect(scan(dir, cache).stats.filesFromCache).toBe(19);
   });
 });
+
+describe('history --cache', () => {
+  function history(dir: string, cache: string): { findings: unknown[]; stats: Report['stats'] } {
+    const r = runCli(['history', '--cache', '--format', 'json'], { cwd: dir, env: { ...gitEnv(), LEAKPROOF_CACHE_DIR: cache } });
+    expect([0, 1]).toContain(r.code);
+    return JSON.parse(r.stdout) as { findings: unknown[]; stats: Report['stats'] };
+  }
+
+  it('reads only the blobs it has not found clean before, with the same findings, commits and all', () => {
+    const dir = repo(); // commit 1: 21 blobs, one with a key
+    writeFiles(dir, { 'keys.js': 'export const resend = process.env.RESEND_API_KEY;\n', 'src/module-0.js': 'export const value0 = 0;\n' });
+    git(dir, 'commit', '-qam', 'key moved to the environment'); // commit 2: 2 new blobs, clean
+    writeFiles(dir, { 'src/allowed.js': `export const k = "${resendKey(78)}"; // leakproof:allow\n` });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'an allowed test key'); // commit 3: a blob whose finding a filter drops
+    const cache = tempDir('leakproof-cache-');
+    const plain = report(runCli(['history', '--format', 'json'], { cwd: dir }).stdout);
+
+    const first = history(dir, cache);
+    expect(first.findings).toEqual(plain.findings);
+    expect(first.stats).toMatchObject({ filesScanned: 24, filesFromCache: 0 });
+    const second = history(dir, cache);
+    expect(second.findings).toEqual(plain.findings);
+    // Read again: the blob with the key and the one with the allowed key.
+    expect(second.stats).toMatchObject({ filesScanned: 2, filesFromCache: 22 });
+
+    // A key committed in a path that was clean before: a new blob, read and reported.
+    writeFiles(dir, { 'src/module-1.js': `export const value1 = "${resendKey(79)}";\n` });
+    git(dir, 'commit', '-qam', 'a key again');
+    const third = history(dir, cache);
+    expect(third.stats).toMatchObject({ filesScanned: 3, filesFromCache: 22 });
+    expect(JSON.stringify(third.findings)).toContain('src/module-1.js');
+
+    const entry = readdirSync(cache).find((name) => name.startsWith('history-'))!;
+    const content = readFileSync(join(cache, entry), 'utf8');
+    expect(content).toContain(`${git(dir, 'rev-parse', 'HEAD~3:src/module-0.js').trim()} src/module-0.js`);
+    for (const seed of [71, 78, 79]) expect(content).not.toContain(resendKey(seed));
+    // keys.js: its first blob had the key (not kept), its second is clean (kept).
+    expect(content).not.toContain(`${git(dir, 'rev-parse', 'HEAD~3:keys.js').trim()} keys.js`);
+    expect(content).toContain(`${git(dir, 'rev-parse', 'HEAD~2:keys.js').trim()} keys.js`);
+  });
+});

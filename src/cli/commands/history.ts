@@ -13,6 +13,7 @@ import { CatFile } from '../../sources/cat-file.js';
 import { groupByFingerprint } from '../../findings/timeline.js';
 import { headBlobs, historyRepo, pushedCommits, readBlobs, readHistory, type HistoryCounts } from '../../sources/history.js';
 import { ScanStats } from '../../sources/stats.js';
+import { openCleanBlobs, type CleanBlobs } from '../../sources/clean-files.js';
 import { UsageError } from '../errors.js';
 import { checkOutputPath, type OutputOptions, parseJobs, parseMaxFileSize } from '../output.js';
 import { finishReport, maxFileSizeOf } from './report.js';
@@ -22,6 +23,7 @@ import { nowMs } from '../../clock.js';
 export interface HistoryOptions extends OutputOptions {
   since?: string;
   gitDir?: string;
+  cache?: boolean;
 }
 
 export async function runHistory(range: string | undefined, options: HistoryOptions): Promise<number> {
@@ -38,17 +40,26 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
   const stats = new ScanStats();
   const counts: HistoryCounts = { commits: 0, blobs: 0 };
   const progress = process.stderr.isTTY ? progressLine(counts) : undefined;
+  const cache = options.cache ? openCleanBlobs(repo.top ?? (options.gitDir === undefined ? cwd : resolve(options.gitDir)), settings, size) : undefined;
+  const clean = cache && 'clean' in cache ? cache.clean : undefined;
+  if (cache) stats.filesFromCache = 0;
+  const scanned: [string, string][] = [];
   const catFile = new CatFile(cwd, gitArgs);
   let result;
   try {
     result = await runPipeline({
-      fragments: readHistory(catFile, { cwd, gitArgs, range, since: options.since }, { maxFileSize: size, stats, counts, onCommit: progress?.update }),
+      fragments: readHistory(
+        catFile,
+        { cwd, gitArgs, range, since: options.since },
+        { maxFileSize: size, stats, counts, onCommit: progress?.update, clean, onScanned: clean ? (path, blob) => scanned.push([path, blob]) : undefined },
+      ),
       settings,
       // Workers start only if the history holds more than one batch of text, and by default only
       // once it has proved large (`--jobs N` asks for them at once).
       workers: { cwd, ...historyJobs(parseJobs(options.jobs)) },
     });
     progress?.clear();
+    if (clean) rememberClean(clean, scanned, [...result.findings, ...result.dropped.map((d) => d.finding)]);
     await markPresentAtHead(result.findings, { catFile, cwd, gitArgs, ruleSet: settings.ruleSet, maxFileSize: size });
     // One finding per secret: when it first entered, where else it went, whether it was pushed.
     result.findings = groupByFingerprint(result.findings);
@@ -59,7 +70,7 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
     await catFile.close();
   }
 
-  const notes: string[] = [];
+  const notes: string[] = cache && 'note' in cache ? [cache.note] : [];
   if (range === undefined && options.since === undefined && counts.commits === 0) {
     notes.push('The repository has no commits yet: there is no history to scan.');
   } else {
@@ -72,6 +83,13 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
   return finishReport({ command: 'history', ...result, stats, durationMs: nowMs() - started, settings, notes }, options);
 }
 
+
+/** Adds the blobs read that nothing was found in, not even a finding a filter dropped. */
+function rememberClean(clean: CleanBlobs, scanned: readonly [string, string][], found: readonly Finding[]): void {
+  const dirty = new Set(found.map((f) => `${f.blob} ${f.path}`));
+  for (const [path, blob] of scanned) if (!dirty.has(`${blob} ${path}`)) clean.add(path, blob);
+  clean.save();
+}
 
 /** Threads for a history scan: `--jobs N` at once, else one per core once the history proves large. */
 function historyJobs(requested: number | undefined): { jobs: number; startAfterBytes: number } {
