@@ -126,7 +126,7 @@ export async function scan(request: ScanRequest = {}): Promise<ScanResult> {
     jobs > 1
       ? await scanInParallel({ root, cwd, jobs, fileSet: files, maxFileSize, stats, settings, usePrefilter: request.usePrefilter ?? true })
       : await runPipeline({ fragments: readFiles(root, toScan, maxFileSize, stats), settings, project: fileSet.project, usePrefilter: request.usePrefilter });
-  if (clean) clean.save(fileSet.files, cleanFiles(blobs, findings, dropped, stats));
+  if (clean) clean.save(fileSet.files, cleanFiles(blobs, findings, dropped, stats), paths.length === 0);
   const cacheNote = cache && 'note' in cache ? cache.note : cache && fileSet.files.length > 0 && blobs.size === 0 ? NO_BLOBS_NOTE : undefined;
   return { root, findings, dropped, stats, durationMs: nowMs() - started, ruleSet: settings.ruleSet, settings, files: fileSet.files, cacheNote };
 }

@@ -18,8 +18,8 @@
 import type { CompiledSettings } from '../config/load.js';
 import { startupCache, type StartupCache } from '../config/startup-cache.js';
 
-/** An entry never grows past this many files (a long-lived folder scanned in many parts): it starts over. */
-const MAX_ENTRIES = 1_000_000;
+/** An entry never grows past this many files or pairs: it starts over. */
+const MAX_ENTRIES = 500_000;
 
 export class CleanFiles {
   private constructor(
@@ -41,13 +41,14 @@ export class CleanFiles {
   }
 
   /**
-   * Remembers `clean` (path to blob id) as what is known of `listed`: entries for paths this scan
-   * did not list stay (another part of the folder), those it listed are replaced.
+   * Remembers `clean` (path to blob id) as what is known of `listed`, which replaces what the
+   * entry held for those paths. The other paths' files stay only when the scan did not cover its
+   * whole root (`wholeRoot`: then they are gone).
    */
-  save(listed: readonly string[], clean: ReadonlyMap<string, string>): void {
+  save(listed: readonly string[], clean: ReadonlyMap<string, string>, wholeRoot: boolean): void {
     // A scan that changed nothing (the usual rerun) does not write the entry again.
-    if (listed.every((path) => this.known.get(path) === clean.get(path))) return;
-    const entries = new Map(this.known);
+    if (listed.every((path) => this.known.get(path) === clean.get(path)) && (!wholeRoot || this.known.size === clean.size)) return;
+    const entries = wholeRoot ? new Map<string, string>() : new Map(this.known);
     for (const path of listed) entries.delete(path);
     if (entries.size + clean.size > MAX_ENTRIES) entries.clear();
     for (const [path, blob] of clean) entries.set(path, blob);

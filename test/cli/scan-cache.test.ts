@@ -81,10 +81,15 @@ describe('scan --cache', () => {
     expect(found(untracked)).toContain('resend-api-key notes.txt:1');
     expect(untracked.stats).toMatchObject({ filesScanned: 3, filesFromCache: 19 });
 
-    // The key taken out again, and committed: clean once scanned, then from the cache.
-    writeFiles(dir, { 'src/module-3.js': 'export const value3 = process.env.VALUE_3;\n' });
+    // The key taken out again, and committed: a new blob, clean once scanned, then from the cache.
+    writeFiles(dir, { 'src/module-3.js': 'export const value3 = 3;\n' });
     git(dir, 'commit', '-qam', 'take the key out');
     expect(scan(dir, cache).stats).toMatchObject({ filesScanned: 3, filesFromCache: 19 });
+    expect(scan(dir, cache).stats).toMatchObject({ filesScanned: 2, filesFromCache: 20 });
+    // Back to its first content: read again or not (the entry keeps a path's current blob), clean either way.
+    writeFiles(dir, { 'src/module-3.js': 'export const value3 = process.env.VALUE_3;\n' });
+    git(dir, 'commit', '-qam', 'as it was');
+    expect(found(scan(dir, cache))).toEqual(['resend-api-key keys.js:1', 'resend-api-key notes.txt:1']);
     expect(scan(dir, cache).stats).toMatchObject({ filesScanned: 2, filesFromCache: 20 });
   });
 
@@ -119,6 +124,12 @@ describe('scan --cache', () => {
     expect(content).toContain(`${blob} src/module-0.js`);
     expect(content).not.toContain('keys.js'); // it had a finding
     expect(content).not.toContain(resendKey(71));
+
+    // A file gone from the tree leaves the entry at the next scan of the whole folder.
+    git(dir, 'rm', '-q', 'src/module-0.js');
+    git(dir, 'commit', '-qm', 'remove a module');
+    expect(scan(dir, cache).stats.filesFromCache).toBe(19);
+    expect(readFileSync(join(cache, entries[0]), 'utf8')).not.toContain('src/module-0.js');
   });
 
   it('gives the same findings with detection threads, and fills the same cache', () => {
