@@ -134,8 +134,11 @@ export interface ReadHistoryOptions {
   onCommit?: () => void;
   /** `history --cache`: the (path, blob) pairs an earlier scan found nothing in, not read again. */
   clean?: CleanBlobs;
-  /** Called for each blob read and handed on for detection. */
-  onScanned?: (path: string, blob: string) => void;
+  /**
+   * Called for each blob read: handed on for detection, or skipped as binary or over the size
+   * limit (nothing can be found in it with these settings, so `--cache` need not read it again).
+   */
+  onRead?: (path: string, blob: string) => void;
 }
 
 /** Fragments for every blob the range introduced, with the commit that introduced it. */
@@ -144,6 +147,7 @@ export async function* readHistory(catFile: CatFile, request: HistoryRequest, op
   const blobs = introducedBlobs(request, options.counts, stats, options.onCommit, options.clean);
   for await (const [{ blob, path, commit }, content] of catFile.read(blobs, options.maxFileSize)) {
     const where = `${path} (${commit.sha.slice(0, 8)})`;
+    options.onRead?.(path, blob);
     if (content.kind === 'too-large') {
       stats.skip(where, `larger than ${options.maxFileSize} bytes`);
       continue;
@@ -154,7 +158,6 @@ export async function* readHistory(catFile: CatFile, request: HistoryRequest, op
     }
     stats.filesScanned++;
     stats.bytesScanned += content.content.length;
-    options.onScanned?.(path, blob);
     // Bytes: decoded (if at all) by the detector, on a worker thread for large histories.
     yield { bytes: content.content, path, startLine: 1, origin: 'history', commit, blob };
   }

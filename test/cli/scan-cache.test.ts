@@ -11,7 +11,7 @@ import { errorsOf, reportValidator } from '../reporters/schemas.js';
 
 interface Report {
   findings: { ruleId: string; file: string; line: number }[];
-  stats: { filesScanned: number; filesFromCache?: number };
+  stats: { filesScanned: number; filesSkipped: number; filesFromCache?: number };
 }
 
 const report = (stdout: string): Report => JSON.parse(stdout) as Report;
@@ -224,25 +224,28 @@ describe('history --cache', () => {
     const dir = repo(); // commit 1: 21 blobs, one with a key
     writeFiles(dir, { 'keys.js': 'export const resend = process.env.RESEND_API_KEY;\n', 'src/module-0.js': 'export const value0 = 0;\n' });
     git(dir, 'commit', '-qam', 'key moved to the environment'); // commit 2: 2 new blobs, clean
-    writeFiles(dir, { 'src/allowed.js': `export const k = "${resendKey(78)}"; // leakproof:allow\n` });
+    writeFiles(dir, {
+      'src/allowed.js': `export const k = "${resendKey(78)}"; // leakproof:allow\n`,
+      'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 0x49, 0x48, 0x44, 0x52]),
+    });
     git(dir, 'add', '-A');
-    git(dir, 'commit', '-qm', 'an allowed test key'); // commit 3: a blob whose finding a filter drops
+    git(dir, 'commit', '-qm', 'an allowed test key'); // commit 3: a blob whose finding a filter drops, and a binary one
     const cache = tempDir('leakproof-cache-');
     const plain = report(runCli(['history', '--format', 'json'], { cwd: dir }).stdout);
 
     const first = history(dir, cache);
     expect(first.findings).toEqual(plain.findings);
-    expect(first.stats).toMatchObject({ filesScanned: 24, filesFromCache: 0 });
+    expect(first.stats).toMatchObject({ filesScanned: 24, filesSkipped: 1, filesFromCache: 0 });
     const second = history(dir, cache);
     expect(second.findings).toEqual(plain.findings);
-    // Read again: the blob with the key and the one with the allowed key.
-    expect(second.stats).toMatchObject({ filesScanned: 2, filesFromCache: 22 });
+    // Read again: the blob with the key and the one with the allowed key. The binary one is known.
+    expect(second.stats).toMatchObject({ filesScanned: 2, filesSkipped: 0, filesFromCache: 23 });
 
     // A key committed in a path that was clean before: a new blob, read and reported.
     writeFiles(dir, { 'src/module-1.js': `export const value1 = "${resendKey(79)}";\n` });
     git(dir, 'commit', '-qam', 'a key again');
     const third = history(dir, cache);
-    expect(third.stats).toMatchObject({ filesScanned: 3, filesFromCache: 22 });
+    expect(third.stats).toMatchObject({ filesScanned: 3, filesFromCache: 23 });
     expect(JSON.stringify(third.findings)).toContain('src/module-1.js');
 
     const entry = readdirSync(cache).find((name) => name.startsWith('history-'))!;

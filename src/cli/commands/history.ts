@@ -43,7 +43,7 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
   const cache = options.cache ? openCleanBlobs(repo.top ?? (options.gitDir === undefined ? cwd : resolve(options.gitDir)), settings, size) : undefined;
   const clean = cache && 'clean' in cache ? cache.clean : undefined;
   if (cache) stats.filesFromCache = 0;
-  const scanned: [string, string][] = [];
+  const read: [string, string][] = [];
   const catFile = new CatFile(cwd, gitArgs);
   let result;
   try {
@@ -51,7 +51,7 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
       fragments: readHistory(
         catFile,
         { cwd, gitArgs, range, since: options.since },
-        { maxFileSize: size, stats, counts, onCommit: progress?.update, clean, onScanned: clean ? (path, blob) => scanned.push([path, blob]) : undefined },
+        { maxFileSize: size, stats, counts, onCommit: progress?.update, clean, onRead: clean ? (path, blob) => read.push([path, blob]) : undefined },
       ),
       settings,
       // Workers start only if the history holds more than one batch of text, and by default only
@@ -59,7 +59,7 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
       workers: { cwd, ...historyJobs(parseJobs(options.jobs)) },
     });
     progress?.clear();
-    if (clean) rememberClean(clean, scanned, [...result.findings, ...result.dropped.map((d) => d.finding)]);
+    if (clean) rememberClean(clean, read, [...result.findings, ...result.dropped.map((d) => d.finding)]);
     await markPresentAtHead(result.findings, { catFile, cwd, gitArgs, ruleSet: settings.ruleSet, maxFileSize: size });
     // One finding per secret: when it first entered, where else it went, whether it was pushed.
     result.findings = groupByFingerprint(result.findings);
@@ -84,10 +84,10 @@ export async function runHistory(range: string | undefined, options: HistoryOpti
 }
 
 
-/** Adds the blobs read that nothing was found in, not even a finding a filter dropped. */
-function rememberClean(clean: CleanBlobs, scanned: readonly [string, string][], found: readonly Finding[]): void {
+/** Adds the blobs read that nothing was found in, not even a finding a filter dropped (binary and oversized ones too). */
+function rememberClean(clean: CleanBlobs, read: readonly [string, string][], found: readonly Finding[]): void {
   const dirty = new Set(found.map((f) => `${f.blob} ${f.path}`));
-  for (const [path, blob] of scanned) if (!dirty.has(`${blob} ${path}`)) clean.add(path, blob);
+  for (const [path, blob] of read) if (!dirty.has(`${blob} ${path}`)) clean.add(path, blob);
   clean.save();
 }
 
