@@ -135,13 +135,13 @@ const NO_BLOBS_NOTE = '--cache found no file that git tracks unchanged (files ar
 
 /**
  * The files with a blob id that this scan, or an earlier one, found nothing in: no finding at
- * all, even one a filter dropped, and not skipped.
+ * all, even one a filter dropped, and not skipped (unless for their content: binary, too large).
  */
 function cleanFiles(blobs: ReadonlyMap<string, string>, findings: readonly Finding[], dropped: readonly Dropped[], stats: ScanStats): Map<string, string> {
   const notClean = new Set<string>();
   for (const f of findings) notClean.add(f.path);
   for (const d of dropped) notClean.add(d.finding.path);
-  for (const s of stats.skipped) notClean.add(s.path);
+  for (const s of stats.skipped) if (!s.byContent) notClean.add(s.path);
   const clean = new Map<string, string>();
   for (const [path, blob] of blobs) if (!notClean.has(path)) clean.set(path, blob);
   return clean;

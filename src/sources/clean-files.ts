@@ -4,9 +4,10 @@
  *
  * - `scan`: only tracked files whose work-tree content is the index's have a blob id (git says
  *   which: see `listWorkTreeBlobs`); every other file is read every time.
+ * - Binary files and files over the size limit count as clean: nothing can be found in them with
+ *   these settings either (a rerun counts them as from the cache, not as skipped).
  * - `history`: every blob is content-addressed, so a (path, blob) pair once found clean stays
- *   clean: the entry only grows (up to `MAX_ENTRIES`), and a rerun reads only new blobs. Binary
- *   blobs and blobs over the size limit count as clean: nothing can be found in them either.
+ *   clean: the entry only grows (up to `MAX_ENTRIES`), and a rerun reads only new blobs.
  * - A file that had any finding, even one a filter dropped, is never remembered.
  * - One entry per repository or scan root and rule set, in the start-up cache's folder (see
  *   startup-cache.ts): named by a hash of the build, the root, the config, the extra rule

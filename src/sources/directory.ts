@@ -131,7 +131,7 @@ export function* readFiles(root: string, files: readonly string[], maxFileSize: 
     const buffer = readFile(abs, path, maxFileSize, stats);
     if (buffer === undefined) continue;
     if (looksBinary(buffer)) {
-      stats.skip(path, 'binary');
+      stats.skip(path, 'binary', true);
       continue;
     }
     stats.filesScanned++;
@@ -185,11 +185,11 @@ function readFile(abs: string, path: string, maxFileSize: number, stats: ScanSta
       // A large file: its size, then whether its first bytes are binary, before it is read whole.
       const { size } = fstatSync(fd);
       if (size > maxFileSize) {
-        stats.skip(path, `larger than ${maxFileSize} bytes`);
+        stats.skip(path, `larger than ${maxFileSize} bytes`, true);
         return undefined;
       }
       if (looksBinary(readBuffer.subarray(0, length))) {
-        stats.skip(path, 'binary');
+        stats.skip(path, 'binary', true);
         return undefined;
       }
       if (size > readBuffer.length) {
@@ -205,7 +205,7 @@ function readFile(abs: string, path: string, maxFileSize: number, stats: ScanSta
       }
     }
     if (length > maxFileSize) {
-      stats.skip(path, `larger than ${maxFileSize} bytes`);
+      stats.skip(path, `larger than ${maxFileSize} bytes`, true);
       return undefined;
     }
     return readBuffer.subarray(0, length);

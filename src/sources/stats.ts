@@ -2,6 +2,11 @@
 export interface SkippedFile {
   path: string;
   reason: string;
+  /**
+   * The file's content decided it (binary, over the size limit): the same content is skipped
+   * again, so `scan --cache` may remember the file as one with nothing to find.
+   */
+  byContent?: true;
 }
 
 export class ScanStats {
@@ -10,7 +15,7 @@ export class ScanStats {
   /** With `scan --cache`: files not read because an earlier scan found nothing in them, unchanged since. */
   filesFromCache: number | undefined;
   readonly skipped: SkippedFile[] = [];
-  skip(path: string, reason: string): void {
-    this.skipped.push({ path, reason });
+  skip(path: string, reason: string, byContent = false): void {
+    this.skipped.push(byContent ? { path, reason, byContent } : { path, reason });
   }
 }

@@ -113,6 +113,18 @@ describe('scan --cache', () => {
     expect(scan(dir, cache).stats.filesFromCache).toBe(20);
   });
 
+  it('remembers binary files and files over the size limit: nothing can be found in them either', () => {
+    const dir = repo();
+    writeFiles(dir, { 'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 0x49, 0x48, 0x44, 0x52]), 'data/big.txt': 'x'.repeat(2000) });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'assets');
+    const cache = tempDir('leakproof-cache-');
+    expect(scan(dir, cache, '--max-file-size', '1KB').stats).toMatchObject({ filesScanned: 21, filesSkipped: 2, filesFromCache: 0 });
+    expect(scan(dir, cache, '--max-file-size', '1KB').stats).toMatchObject({ filesScanned: 1, filesSkipped: 0, filesFromCache: 22 });
+    // Another size limit is another entry: big.txt is read, and scanned.
+    expect(scan(dir, cache).stats).toMatchObject({ filesScanned: 22, filesSkipped: 1, filesFromCache: 0 });
+  });
+
   it('keeps paths and blob ids in the cache, never a secret', () => {
     const dir = repo();
     const cache = tempDir('leakproof-cache-');
