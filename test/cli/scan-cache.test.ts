@@ -226,8 +226,8 @@ describe('scan --cache', () => {
 });
 
 describe('history --cache', () => {
-  function history(dir: string, cache: string): { findings: unknown[]; stats: Report['stats'] } {
-    const r = runCli(['history', '--cache', '--format', 'json'], { cwd: dir, env: { ...gitEnv(), LEAKPROOF_CACHE_DIR: cache } });
+  function history(dir: string, cache: string, ...args: string[]): { findings: unknown[]; stats: Report['stats'] } {
+    const r = runCli(['history', '--cache', '--format', 'json', ...args], { cwd: dir, env: { ...gitEnv(), LEAKPROOF_CACHE_DIR: cache } });
     expect([0, 1]).toContain(r.code);
     return JSON.parse(r.stdout) as { findings: unknown[]; stats: Report['stats'] };
   }
@@ -267,5 +267,28 @@ describe('history --cache', () => {
     // keys.js: its first blob had the key (not kept), its second is clean (kept).
     expect(content).not.toContain(`${git(dir, 'rev-parse', 'HEAD~3:keys.js').trim()} keys.js`);
     expect(content).toContain(`${git(dir, 'rev-parse', 'HEAD~2:keys.js').trim()} keys.js`);
+  });
+
+  it('keeps the blobs with findings out of the cache when detection threads find them', () => {
+    // ~3 MB over 12 commits, as in history.test.ts: several batches, so the worker takes some.
+    const dir = tempGitRepo({});
+    for (let c = 0; c < 12; c++) {
+      const files: Record<string, string> = {};
+      for (let f = 0; f < 4; f++) {
+        const filler = `const token = getToken(); // ${c}-${f} `.padEnd(60, 'x') + '\n';
+        files[`src/m${f}.js`] = filler.repeat(1000 + c * 37) + (f === c % 4 ? `const k = "${resendKey(200 + c)}"; // ${c}\n` : '');
+      }
+      writeFiles(dir, files);
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-qm', `c${c}`);
+    }
+    const cache = tempDir('leakproof-cache-');
+    const plain = report(runCli(['history', '--format', 'json', '--jobs', '1'], { cwd: dir }).stdout);
+    expect(plain.findings).toHaveLength(12);
+    expect(history(dir, cache, '--jobs', '2').findings).toEqual(plain.findings);
+    const second = history(dir, cache, '--jobs', '2');
+    expect(second.findings).toEqual(plain.findings);
+    // The 12 blobs with a key are read again; the other 36 come from the cache.
+    expect(second.stats).toMatchObject({ filesScanned: 12, filesFromCache: 36 });
   });
 });
