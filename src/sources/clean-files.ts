@@ -3,7 +3,7 @@
  * git blob id, so the next scan with the same rules skips reading and detecting them.
  *
  * - `scan`: only tracked files whose work-tree content is the index's have a blob id (git says
- *   which: see `listWorkTreeBlobs`); every other file is read every time.
+ *   which: see `listWorkTreeFiles`); every other file is read every time.
  * - Binary files and files over the size limit count as clean: nothing can be found in them with
  *   these settings either (a rerun counts them as from the cache, not as skipped).
  * - `history`: every blob is content-addressed, so a (path, blob) pair once found clean stays

@@ -7,7 +7,7 @@ import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, re
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Project } from '../plugins/api.js';
 import type { RawFragment } from './fragment.js';
-import { ignoredPaths, listWorkTreeBlobs, listWorkTreeFiles, workTreeRoot } from './git.js';
+import { ignoredPaths, listWorkTreeFiles, workTreeRoot } from './git.js';
 import type { ScanStats } from './stats.js';
 import { lazyFastGlob } from '../lazy.js';
 
@@ -19,7 +19,7 @@ export interface FileSet {
   /** Relative paths (with `/`), sorted. */
   files: string[];
   project: Project;
-  /** With `blobs` asked for: the blob id of each file whose content is git's (see `listWorkTreeBlobs`). */
+  /** With `blobs` asked for: the blob id of each file whose content is git's (see `listWorkTreeFiles`). */
   blobs?: Map<string, string>;
 }
 
@@ -62,7 +62,7 @@ export async function listFiles(paths: readonly string[], root: string, cwd: str
     const top = await workTreeRoot(target);
     if (top !== undefined) {
       gitTop ??= top;
-      const listed = blobs ? await listWorkTreeBlobs(target) : { ...(await listWorkTreeFiles(target)), blobs: undefined };
+      const listed = await listWorkTreeFiles(target, { blobs: blobs !== undefined });
       const prefix = toPosix(relative(root, target));
       const rel = (p: string): string => (prefix ? `${prefix}/${p}` : p);
       for (const p of listed.tracked) {

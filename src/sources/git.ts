@@ -68,27 +68,24 @@ export async function workTreeRoot(dir: string): Promise<string | undefined> {
   }
 }
 
-/** Tracked files, and untracked files git does not ignore, under `dir` (paths relative to `dir`). */
-export async function listWorkTreeFiles(dir: string): Promise<{ tracked: string[]; untracked: string[] }> {
-  const [tracked, untracked] = await Promise.all([
-    runGit(['ls-files', '-z', '--cached', '--', '.'], { cwd: dir }),
-    runGit(['ls-files', '-z', '--others', '--exclude-standard', '--', '.'], { cwd: dir }),
-  ]);
-  return { tracked: splitNul(tracked.stdout), untracked: splitNul(untracked.stdout) };
-}
-
 /**
- * `listWorkTreeFiles`, and the blob id of each tracked regular file whose work-tree content is the
- * index's (git's own answer: `ls-files --stage` less `ls-files --modified`). Files in a merge
- * conflict, symlinks and submodules have none, and neither have files git is told not to look at
- * (`update-index --assume-unchanged` or `--skip-worktree`: git would not see them change, and
- * such files are often local configs with real keys).
+ * Tracked files, and untracked files git does not ignore, under `dir` (paths relative to `dir`).
+ * With `blobs` (for `scan --cache`): also the blob id of each tracked regular file whose work-tree
+ * content is the index's (git's own answer: `ls-files --stage` less `ls-files --modified`). Files
+ * in a merge conflict, symlinks and submodules have none, and neither have files git is told not
+ * to look at (`update-index --assume-unchanged` or `--skip-worktree`: git would not see them
+ * change, and such files are often local configs with real keys).
  */
-export async function listWorkTreeBlobs(dir: string): Promise<{ tracked: string[]; untracked: string[]; blobs: Map<string, string> }> {
-  const [staged, modified, untracked] = await Promise.all([
+export async function listWorkTreeFiles(dir: string, options: { blobs?: boolean } = {}): Promise<{ tracked: string[]; untracked: string[]; blobs?: Map<string, string> }> {
+  const untracked = runGit(['ls-files', '-z', '--others', '--exclude-standard', '--', '.'], { cwd: dir });
+  if (!options.blobs) {
+    const [tracked, others] = await Promise.all([runGit(['ls-files', '-z', '--cached', '--', '.'], { cwd: dir }), untracked]);
+    return { tracked: splitNul(tracked.stdout), untracked: splitNul(others.stdout) };
+  }
+  const [staged, modified, others] = await Promise.all([
     runGit(['ls-files', '-z', '--stage', '-v', '--', '.'], { cwd: dir }),
     runGit(['ls-files', '-z', '--modified', '--', '.'], { cwd: dir }),
-    runGit(['ls-files', '-z', '--others', '--exclude-standard', '--', '.'], { cwd: dir }),
+    untracked,
   ]);
   const changed = new Set(splitNul(modified.stdout));
   const tracked: string[] = [];
@@ -112,7 +109,7 @@ export async function listWorkTreeBlobs(dir: string): Promise<{ tracked: string[
     tracked.push(path);
     if (tag === 'H' && (mode === '100644' || mode === '100755') && !changed.has(path)) blobs.set(path, entry.slice(9, tab - 2));
   }
-  return { tracked, untracked: splitNul(untracked.stdout), blobs };
+  return { tracked, untracked: splitNul(others.stdout), blobs };
 }
 
 /**
