@@ -47,20 +47,16 @@ function pathBlock(command: string, before: readonly string[] = []): string {
   return block('! command -v leakproof >/dev/null 2>&1', missing, command, before);
 }
 
+const WITHOUT_EXTRA_CA = 'they run leakproof without NODE_EXTRA_CA_CERTS, which node would load on every commit (35-70 ms where it is set)';
+
 /** Blocks earlier versions wrote, which `init` replaces with today's, and what the update gains. */
 const OLD_BLOCKS: readonly { text: string; gain: string }[] = [
   {
     text: dependencyBlock('npx --no-install leakproof staged || exit $?'),
     gain: 'they run node_modules/.bin/leakproof itself, not through npx (~0.5 s less per commit), and without NODE_EXTRA_CA_CERTS',
   },
-  {
-    text: dependencyBlock('node_modules/.bin/leakproof staged || exit $?'),
-    gain: 'they run leakproof without NODE_EXTRA_CA_CERTS, which node would load on every commit (35-70 ms where it is set)',
-  },
-  {
-    text: pathBlock('leakproof staged || exit $?'),
-    gain: 'they run leakproof without NODE_EXTRA_CA_CERTS, which node would load on every commit (35-70 ms where it is set)',
-  },
+  { text: dependencyBlock('node_modules/.bin/leakproof staged || exit $?'), gain: WITHOUT_EXTRA_CA },
+  { text: pathBlock('leakproof staged || exit $?'), gain: WITHOUT_EXTRA_CA },
 ];
 
 /**

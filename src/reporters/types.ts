@@ -13,7 +13,7 @@ export interface ReportStats {
   filesScanned: number;
   bytesScanned: number;
   filesSkipped: number;
-  /** `scan --cache` only: files not read because an earlier scan found nothing in them, unchanged since. */
+  /** With `--cache` (scan, history) only: files not read because an earlier scan found nothing in them, unchanged since. */
   filesFromCache?: number;
   durationMs: number;
 }

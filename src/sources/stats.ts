@@ -12,7 +12,7 @@ export interface SkippedFile {
 export class ScanStats {
   filesScanned = 0;
   bytesScanned = 0;
-  /** With `scan --cache`: files not read because an earlier scan found nothing in them, unchanged since. */
+  /** With `--cache` (scan, history): files not read because an earlier scan found nothing in them, unchanged since. */
   filesFromCache: number | undefined;
   readonly skipped: SkippedFile[] = [];
   skip(path: string, reason: string, byContent = false): void {
