@@ -19,6 +19,11 @@
  * machines are shared). Wall time is measured here; CPU (user+sys) and peak RSS come from
  * GNU `/usr/bin/time` when present. For a shell pipeline they cover every process in it (peak
  * RSS is then the largest one's). We print the median wall and the min–max spread.
+ *
+ * Floor rows time a Node process that does only what any Node scanner must before it detects
+ * anything: read the work tree's files (bench/read-floor.cjs), read cat-file's stream, or ask git
+ * for the staged change (bench/git-floor.cjs). What leakproof takes beyond its floor is its own
+ * work, and what a target leaves beyond the floor is the most detection may take to meet it.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -39,6 +44,7 @@ const LEAKPROOF = join(REPO, 'bin', 'leakproof.cjs');
 const SECRETLINT = join(REPO, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
 const SECRETLINT_NO_PROFILER = join(REPO, 'bench', 'secretlint-no-profiler.mjs');
 const GIT_FLOOR = join(REPO, 'bench', 'git-floor.cjs');
+const READ_FLOOR = join(REPO, 'bench', 'read-floor.cjs');
 const PATTERNS_FILE = join(WORK, 'secret-patterns.txt');
 /** A typical project config, for the pre-commit run that has one (it loads the YAML and schema code). */
 const STAGED_CONFIG = join(WORK, 'staged-config.yaml');
@@ -541,6 +547,8 @@ function worktreeTask(env) {
   if (run('node', [LEAKPROOF, 'scan', '--help']).includes('--cache')) {
     tools.push({ name: 'leakproof scan --cache, a rerun (the warm-up run filled the cache)', short: 'rerun --cache', cmd: 'node', args: [LEAKPROOF, 'scan', '--cache', '--format', 'json'], count: countLeakproof });
   } else notes.push('`leakproof scan --cache` does not exist yet in this build: skipped');
+  // What any Node scanner pays before detecting anything: start-up, git's listing, and the reads.
+  tools.push({ name: 'node reading the same files on as many threads, nothing else (the floor of a Node scanner)', short: 'node reads', cmd: 'node', args: [READ_FLOOR, '.'] });
   if (env.rg) {
     // --hidden: leakproof scans dotfiles too; rg still honours .gitignore like `git ls-files --exclude-standard`.
     tools.push({ name: `rg (${RG_PATTERNS.length} regexes)`, short: 'rg', cmd: 'rg', args: [...rgArgs, '--hidden', '-g', '!.git'], count: countRg });
@@ -579,7 +587,7 @@ function worktreeTask(env) {
       return out;
     },
     facts() {
-      return rerunFact(tools, 'rg');
+      return [...floorFacts(tools, 'node reads', 'rg', [['within 2× of rg', 'rg', 2], ['≥15× faster than secretlint', 'secretlint', 1 / 15]]), ...rerunFact(tools, 'rg')];
     },
   };
 }
@@ -767,6 +775,7 @@ function historyTask(env, commands) {
   const patterns = `-f ${PATTERNS_FILE}`;
   if (env.rg) {
     // -a: the stream holds trees (binary); without it rg stops at the first NUL byte.
+    tools.push({ name: 'node reading cat-file --batch, nothing else (the floor of a Node scanner)', short: 'node reads', cmd: 'node', args: [GIT_FLOOR, JSON.stringify([['cat-file', '--batch-all-objects', '--batch']])] });
     tools.push({ name: 'cat-file --batch | rg', short: 'cat-file|rg', cmd: 'bash', args: ['-c', `git cat-file --batch-all-objects --batch | rg --no-config -a -c ${patterns}`], count: countRg });
     tools.push({ name: 'git log -p --all | rg', short: 'log -p|rg', cmd: 'bash', args: ['-c', `git log -p --all | rg --no-config -a -c ${patterns}`], count: countRg });
   } else notes.push('ripgrep not installed (apt-get install ripgrep): the rg pipelines are skipped');
@@ -794,9 +803,39 @@ function historyTask(env, commands) {
       return out;
     },
     facts() {
-      return rerunFact(tools, 'cat-file|rg');
+      return [...floorFacts(tools, 'node reads', 'cat-file|rg', [['no slower than cat-file | rg', 'cat-file|rg', 1]]), ...rerunFact(tools, 'cat-file|rg')];
     },
   };
+}
+
+/**
+ * The lines for a task's floor row (a Node process that reads the input and does nothing else):
+ * how much of leakproof's time and CPU that is, and what each target leaves for detection. Every
+ * task here is CPU-bound on the bench machine, so a run cannot take less wall time than its CPU
+ * time spread over all cores: a target of T seconds allows T × cores of CPU in all, and the
+ * floor's CPU is spent in any case. `budgets`: [target, peer, factor] for the target "leakproof's
+ * time ≤ factor × the peer's".
+ */
+function floorFacts(tools, floorShort, peerShort, budgets) {
+  const lp = tools.find((t) => t.leakproof && t.wall !== undefined);
+  const floor = tools.find((t) => t.short === floorShort && t.wall !== undefined);
+  const peer = tools.find((t) => t.short === peerShort && t.wall !== undefined);
+  if (!lp || !floor) return [];
+  const vsPeer = peer ? ` (${fmtRatio(floor.wall / peer.wall)} ${peerShort}'s time)` : '';
+  const lines = [`a Node process that only reads the input takes ${floor.wall.toFixed(3)} s${vsPeer}; leakproof ${(lp.wall - floor.wall).toFixed(3)} s more, its detection`];
+  if (Number.isNaN(lp.cpu) || Number.isNaN(floor.cpu)) return lines;
+  const cores = os.cpus().length;
+  const detectionCpu = lp.cpu - floor.cpu;
+  for (const [target, short, factor] of budgets) {
+    const other = tools.find((t) => t.short === short && t.wall !== undefined);
+    if (!other) continue;
+    const allowed = factor * other.wall * cores;
+    const left = allowed - floor.cpu;
+    const head = `"${target}" allows at most ${allowed.toFixed(2)} s of CPU (${(factor * other.wall).toFixed(3)} s on ${cores} cores)`;
+    if (left <= 0) lines.push(`${head}: less than the floor's ${floor.cpu.toFixed(2)} s`);
+    else lines.push(`${head}: ${left.toFixed(2)} s beyond the floor's ${floor.cpu.toFixed(2)} s for detection, which takes ${detectionCpu.toFixed(2)} s of CPU now (${fmtRatio(detectionCpu / left)} that)`);
+  }
+  return lines;
 }
 
 /** The line for a task's `--cache` rerun row: against the cold run and a peer. */
