@@ -15,6 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { compileSettings, loadConfig } from '../dist/index.js';
 
 const [dirArg, passesArg] = process.argv.slice(2);
