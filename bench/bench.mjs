@@ -3,7 +3,7 @@
  * `npm run bench`: leakproof against its peers (ripgrep, git-secrets, secretlint) on the same
  * inputs in one run (issue 5). Run by hand; timings never go into the test suite.
  *
- *   npm run bench -- [--runs N] [--only worktree|staged|first-commit|history] [--history-versions N]
+ *   npm run bench -- [--runs N] [--only worktree|staged|first-commit|history|dev-history] [--history-versions N] [--dev-commits N]
  *
  * Inputs are real code nobody on this project wrote: pinned npm tarballs (the npm registry is the
  * only network used), unpacked into git repositories under bench/.work/ (git-ignored). They are
@@ -13,6 +13,8 @@
  *             first commit of a project or a vendored tree: the pre-commit hook's largest input.
  *   history:  one commit per published version of the HISTORY_PACKAGES, plus planted secrets
  *             that live in a single commit each (gone from the work tree, still in history).
+ *   dev-history: a history shaped like a project's own: an import of some of the work tree's
+ *             files, then --dev-commits commits that each edit a few lines of 1-3 of them.
  *
  * Method: each command runs once untimed (warm page cache; its output gives the finding count),
  * then --runs times, interleaved across tools so background load hits every tool alike (the
@@ -39,6 +41,7 @@ const WORK = join(REPO, 'bench', '.work');
 const TARBALLS = join(WORK, 'tarballs');
 const WORKTREE = join(WORK, 'worktree');
 const HISTORY = join(WORK, 'history');
+const DEV_HISTORY = join(WORK, 'dev-history');
 const FIRST_COMMIT = join(WORK, 'first-commit');
 const LEAKPROOF = join(REPO, 'bin', 'leakproof.cjs');
 const SECRETLINT = join(REPO, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
@@ -133,13 +136,14 @@ const GIT_SECRETS_PATTERNS = [
 /** The pre-commit task's runs take ~0.2 s each, and 5 of them give medians ±10 ms apart from run to run. */
 const STAGED_MIN_RUNS = 30;
 
-const TASKS = ['worktree', 'staged', 'first-commit', 'history'];
+const TASKS = ['worktree', 'staged', 'first-commit', 'history', 'dev-history'];
 
-const USAGE = `usage: npm run bench -- [--runs N] [--only ${TASKS.join('|')}] [--history-versions N]
+const USAGE = `usage: npm run bench -- [--runs N] [--only ${TASKS.join('|')}] [--history-versions N] [--dev-commits N]
   --runs N               timed runs per command, after one untimed warm-up (default 5; the
                          pre-commit task takes at least ${STAGED_MIN_RUNS}: its runs are short and its medians noisy)
   --only TASK            run one task: ${TASKS.join(', ')} (default: all of them)
-  --history-versions N   published versions per history package, one commit each (default 60)`;
+  --history-versions N   published versions per history package, one commit each (default 60)
+  --dev-commits N        commits of small edits in the dev-history input, after its first (default 2000)`;
 
 function parseCli() {
   let values;
@@ -149,6 +153,7 @@ function parseCli() {
         runs: { type: 'string', default: '5' },
         only: { type: 'string' },
         'history-versions': { type: 'string', default: '60' },
+        'dev-commits': { type: 'string', default: '2000' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -163,8 +168,10 @@ function parseCli() {
   const historyVersions = Number(values['history-versions']);
   if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer\n${USAGE}`);
   if (!Number.isInteger(historyVersions) || historyVersions < 2) fail(`--history-versions must be an integer >= 2\n${USAGE}`);
+  const devCommits = Number(values['dev-commits']);
+  if (!Number.isInteger(devCommits) || devCommits < 1) fail(`--dev-commits must be a positive integer\n${USAGE}`);
   if (values.only && !TASKS.includes(values.only)) fail(`--only must be one of ${TASKS.join(', ')}\n${USAGE}`);
-  return { runs, only: values.only, historyVersions };
+  return { runs, only: values.only, historyVersions, devCommits };
 }
 
 function fail(message) {
@@ -402,6 +409,105 @@ function buildHistory(perPackage) {
   writeFileSync(join(WORK, 'history-planted.json'), `${JSON.stringify(planted, null, 2)}\n`);
   git(HISTORY, ['gc', '-q']);
   writeFileSync(`${HISTORY}.key`, `${key}\n`);
+}
+
+/** Files of the dev-history input: the work tree's JavaScript files of 10–80 KB (what people edit), at most this many. */
+const DEV_HISTORY_FILES = 300;
+
+/**
+ * A history shaped like a project's own: one commit imports some of the work tree's files, then
+ * each commit edits one to three of them in a few lines, as developers do (the issue's reference
+ * repository has 19.8k commits and 3.8 new blobs per commit). Every commit makes new versions of
+ * whole files that differ from the last in a few lines, where the version-per-commit history
+ * above changes most of a package at once. Secrets are planted in a few commits and taken out a
+ * few commits later. Built with one `git fast-import`, as committing 2,000 times would take a minute.
+ */
+function buildDevHistory(commits) {
+  const key = inputKey({ WORKTREE_PACKAGES, task: 'dev-history', commits, DEV_HISTORY_FILES });
+  if (isFresh(DEV_HISTORY, key)) return;
+  process.stderr.write(`bench: building the dev-history input in ${DEV_HISTORY} (${commits + 1} commits)\n`);
+  rmSync(DEV_HISTORY, { recursive: true, force: true });
+  rmSync(`${DEV_HISTORY}.key`, { force: true });
+  mkdirSync(DEV_HISTORY, { recursive: true });
+  const rand = prng(SEED + 3);
+  const make = secretMaker(rand);
+  const planted = new Set(JSON.parse(readFileSync(join(WORK, 'worktree-planted.json'), 'utf8')).map((p) => p.file));
+  const candidates = listTracked(WORKTREE).filter((p) => {
+    if (!p.endsWith('.js') || planted.has(p)) return false;
+    const { size } = statSync(join(WORKTREE, p));
+    return size >= 10_000 && size <= 80_000;
+  });
+  const paths = [];
+  while (paths.length < Math.min(DEV_HISTORY_FILES, candidates.length)) {
+    const path = candidates[Math.floor(rand() * candidates.length)];
+    if (!paths.includes(path)) paths.push(path);
+  }
+  paths.sort();
+  const lines = new Map(paths.map((path) => [path, readFileSync(join(WORKTREE, path), 'utf8').split('\n')]));
+  const chunks = [];
+  const data = (text) => {
+    chunks.push(`data ${Buffer.byteLength(text)}\n`, text, '\n');
+  };
+  const commitHeader = (index, message) => {
+    chunks.push('commit refs/heads/main\n', `committer bench <bench@example.invalid> ${1700000000 + index * 3600} +0000\n`);
+    data(message);
+  };
+  const put = (path) => {
+    chunks.push(`M 100644 inline ${path}\n`);
+    data(lines.get(path).join('\n'));
+  };
+  commitHeader(0, `import ${paths.length} files`);
+  for (const path of paths) put(path);
+  const plants = [];
+  const pending = []; // planted secrets still in the tree: [commit that takes it out, path, line]
+  for (let index = 1; index <= commits; index++) {
+    const touched = new Set();
+    const due = pending.filter((p) => p.until === index);
+    for (const p of due) {
+      const text = lines.get(p.path);
+      text.splice(text.indexOf(p.line), p.count);
+      touched.add(p.path);
+      pending.splice(pending.indexOf(p), 1);
+    }
+    const edits = 1 + Math.floor(rand() * 3);
+    for (let e = 0; e < edits; e++) {
+      const path = paths[Math.floor(rand() * paths.length)];
+      if (pending.some((p) => p.path === path)) continue; // a planted secret's lines stay as they are until taken out
+      const text = lines.get(path);
+      const at = Math.floor(rand() * text.length);
+      if (rand() < 0.5) {
+        // Change a line: what a fix or a rename looks like in a diff.
+        text[at] = `${text[at]} // ${make.pick(ALNUM, 6)}`;
+      } else {
+        const added = Array.from({ length: 1 + Math.floor(rand() * 4) }, (_, k) => `const setting${index}_${k} = ${Math.floor(rand() * 1e6)}; // see ${make.pick(ALNUM, 8)}`);
+        text.splice(at, 0, ...added);
+      }
+      touched.add(path);
+    }
+    // About one commit in 250 adds a secret; a later commit (1 to 20 on) takes it out again.
+    if (rand() < 1 / 250) {
+      const snippets = plantSnippets(make);
+      const snippet = snippets[plants.length % snippets.length];
+      const path = paths[Math.floor(rand() * paths.length)];
+      if (!pending.some((p) => p.path === path)) {
+        const text = lines.get(path);
+        const snippetLines = snippet.text.replace(/\n$/, '').split('\n');
+        const at = Math.floor(rand() * text.length);
+        text.splice(at, 0, ...snippetLines);
+        pending.push({ until: index + 1 + Math.floor(rand() * 20), path, line: snippetLines[0], count: snippetLines.length });
+        plants.push({ kind: snippet.kind, file: path, commit: index });
+        touched.add(path);
+      }
+    }
+    commitHeader(index, `change ${index}`);
+    for (const path of [...touched].sort()) put(path);
+  }
+  git(DEV_HISTORY, ['init', '-q', '-b', 'main']);
+  git(DEV_HISTORY, ['fast-import', '--quiet'], { input: chunks.join('') });
+  git(DEV_HISTORY, ['reset', '-q', '--hard', 'main']);
+  git(DEV_HISTORY, ['gc', '-q']);
+  writeFileSync(join(WORK, 'dev-history-planted.json'), `${JSON.stringify(plants, null, 2)}\n`);
+  writeFileSync(`${DEV_HISTORY}.key`, `${key}\n`);
 }
 
 function configureGitSecrets(repo) {
@@ -753,15 +859,15 @@ function firstCommitTask(env, commands) {
   };
 }
 
-function historyTask(env, commands) {
-  const objects = run('git', ['cat-file', '--batch-all-objects', '--batch-check=%(objecttype) %(objectsize)'], { cwd: HISTORY })
+/** `describe(commits, blobs, bytes)`: the input line; `key` and `title` name the task. */
+function historyTask(env, commands, { key, title, repo, describe }) {
+  const objects = run('git', ['cat-file', '--batch-all-objects', '--batch-check=%(objecttype) %(objectsize)'], { cwd: repo })
     .split('\n')
     .filter(Boolean)
     .map((l) => l.split(' '));
   const blobs = objects.filter(([type]) => type === 'blob');
   const inputBytes = blobs.reduce((n, [, size]) => n + Number(size), 0);
   const commits = objects.filter(([type]) => type === 'commit').length;
-  const planted = JSON.parse(readFileSync(join(WORK, 'history-planted.json'), 'utf8'));
   const notes = [];
   const tools = [];
   if (commands.has('history')) {
@@ -782,12 +888,11 @@ function historyTask(env, commands) {
   if (env.gitSecrets) {
     tools.push({ name: 'git secrets --scan-history', short: 'git-secrets', cmd: 'git', args: ['secrets', '--scan-history'], count: countGitSecrets });
   } else notes.push('git-secrets not installed (apt-get install git-secrets): skipped');
-  for (const t of tools) t.cwd = HISTORY;
-  const plan = HISTORY_PACKAGES.map(({ name }) => name).join(', ');
+  for (const t of tools) t.cwd = repo;
   return {
-    key: 'history',
-    title: 'history: every commit of the history repository',
-    input: [`${commits} commits (${plan}; one per published version), ${blobs.length} unique blobs, ${fmtMB(inputBytes)}; planted: ${planted.length} secrets, each in one commit only`],
+    key,
+    title,
+    input: [describe(commits, blobs.length, inputBytes)],
     inputBytes,
     tools,
     notes,
@@ -869,10 +974,15 @@ async function main() {
   if (want('worktree') || want('staged') || want('first-commit')) buildWorktree();
   if (want('first-commit')) buildFirstCommit();
   if (want('history')) buildHistory(options.historyVersions);
+  if (want('dev-history')) {
+    buildWorktree(); // its files are what the dev history edits
+    buildDevHistory(options.devCommits);
+  }
   if (env.gitSecrets) {
     if (want('worktree') || want('staged')) configureGitSecrets(WORKTREE);
     if (want('first-commit')) configureGitSecrets(FIRST_COMMIT);
     if (want('history')) configureGitSecrets(HISTORY);
+    if (want('dev-history')) configureGitSecrets(DEV_HISTORY);
   }
 
   const head = run('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO }).trim();
@@ -935,7 +1045,25 @@ async function main() {
     finish(task);
   }
   if (want('history')) {
-    const task = historyTask(env, commands);
+    const plan = HISTORY_PACKAGES.map(({ name }) => name).join(', ');
+    const planted = JSON.parse(readFileSync(join(WORK, 'history-planted.json'), 'utf8'));
+    const task = historyTask(env, commands, {
+      key: 'history',
+      title: 'history: every commit of the history repository',
+      repo: HISTORY,
+      describe: (commits, blobs, bytes) => `${commits} commits (${plan}; one per published version), ${blobs} unique blobs, ${fmtMB(bytes)}; planted: ${planted.length} secrets, each in one commit only`,
+    });
+    measureAll(task.tools, options.runs);
+    finish(task);
+  }
+  if (want('dev-history')) {
+    const planted = JSON.parse(readFileSync(join(WORK, 'dev-history-planted.json'), 'utf8'));
+    const task = historyTask(env, commands, {
+      key: 'dev-history',
+      title: "history shaped like a project's own: small edits to a few files per commit",
+      repo: DEV_HISTORY,
+      describe: (commits, blobs, bytes) => `${commits} commits (the first imports ${DEV_HISTORY_FILES} of the work tree's files, each later one edits 1–3 of them in a few lines), ${blobs} unique blobs, ${fmtMB(bytes)}; planted: ${planted.length} secrets, each taken out 1–20 commits later`,
+    });
     measureAll(task.tools, options.runs);
     finish(task);
   }
