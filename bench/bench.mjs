@@ -459,7 +459,7 @@ function buildDevHistory(commits) {
   commitHeader(0, `import ${paths.length} files`);
   for (const path of paths) put(path);
   const plants = [];
-  const pending = []; // planted secrets still in the tree: [commit that takes it out, path, line]
+  const pending = []; // planted secrets still in the tree: { until: the commit that takes it out, path, line: its first, count: its lines }
   for (let index = 1; index <= commits; index++) {
     const touched = new Set();
     const due = pending.filter((p) => p.until === index);
