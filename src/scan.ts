@@ -176,7 +176,8 @@ async function scanInParallel(input: {
   const collect = (result: { findings: Finding[]; filesScanned: number; bytesScanned: number; skipped: ScanStats['skipped'] }): void => {
     stats.filesScanned += result.filesScanned;
     stats.bytesScanned += result.bytesScanned;
-    for (const skip of result.skipped) stats.skip(skip.path, skip.reason);
+    // The records as the thread made them: a skip for the file's content keeps its mark (`--cache`).
+    for (const skip of result.skipped) stats.skipped.push(skip);
     for (const finding of applyFilters(result.findings, filters, dropped)) findings.push(finding);
   };
   // The job is posted before this thread starts on the queue: each worker reads it once ready.
